@@ -1,0 +1,13 @@
+/** Keeps a long single-call activity heartbeating, so a dead worker is noticed in seconds, not at the timeout. */
+import { Context } from '@temporalio/activity';
+
+export async function withHeartbeat<T>(work: () => Promise<T>, everyMs = 5_000): Promise<T> {
+  const ctx = Context.current();
+  ctx.heartbeat();
+  const timer = setInterval(() => ctx.heartbeat(), everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,55 @@
+/** The short steps before copying: check both ends, read the schema, plan ranges, create the table. */
+import type { DestinationSpec, SourceSpec, TableSchema } from '../connectors/types';
+import type {
+  ChunkPlan,
+  ConnectionsChecked,
+  CreateTableInput,
+  Endpoint,
+  EndpointsInput,
+  PlanInput,
+} from '../workflows/types';
+import type { CreateTableResult } from '../connectors/types';
+import type { ConnectorCache } from './connector-cache';
+import { withHeartbeat } from './heartbeat';
+
+/** Chunks per migration are capped so the plan stays small in workflow state. */
+export const MAX_CHUNKS = 5_000;
+
+export function setupActivities(connectors: ConnectorCache) {
+  return {
+    async checkConnections({ source, destination }: EndpointsInput): Promise<ConnectionsChecked> {
+      return withHeartbeat(async () => {
+        const [src, dst] = await Promise.all([
+          connectors.source(source.type, source.spec.connection),
+          connectors.destination(destination.type, destination.spec.connection),
+        ]);
+        const [s, d] = await Promise.all([src.testConnection(), dst.testConnection()]);
+        return { sourceServer: s.server, destinationServer: d.server };
+      });
+    },
+
+    async readSourceSchema(source: Endpoint<SourceSpec>): Promise<TableSchema> {
+      return withHeartbeat(async () => {
+        const src = await connectors.source(source.type, source.spec.connection);
+        return src.getSchema(source.spec);
+      });
+    },
+
+    async planChunks({ source, schema, chunkRows }: PlanInput): Promise<ChunkPlan> {
+      return withHeartbeat(async () => {
+        const src = await connectors.source(source.type, source.spec.connection);
+        const rowsTotal = await src.countRows(source.spec, schema);
+        const size = Math.max(chunkRows, Math.ceil(rowsTotal / MAX_CHUNKS));
+        const boundaries = rowsTotal > size ? await src.planBoundaries(source.spec, schema, size) : [];
+        return { boundaries, rowsTotal };
+      });
+    },
+
+    async createDestinationTable({ destination, schema }: CreateTableInput): Promise<CreateTableResult> {
+      return withHeartbeat(async () => {
+        const dst = await connectors.destination(destination.type, destination.spec.connection);
+        return dst.createTable(destination.spec as DestinationSpec, schema);
+      });
+    },
+  };
+}

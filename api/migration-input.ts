@@ -1,0 +1,64 @@
+/** Translates a validated HTTP request into the workflow's input (camelCase, defaults filled, no secrets). */
+import { destinationTypes, sourceTypes } from '../connectors/registry';
+import type { SourceSpec } from '../connectors/types';
+import type { MigrationInput, MigrationOptions } from '../workflows/types';
+import type { CreateMigrationRequest, FieldError } from './schemas';
+
+export const DEFAULT_OPTIONS: MigrationOptions = {
+  chunkRows: 50_000,
+  batchRows: 5_000,
+  parallelism: 2,
+  chunksPerRun: 500,
+};
+
+/** Connector names must be registered; checked here so nothing starts for an unknown one. */
+export function connectorTypeErrors(req: CreateMigrationRequest): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!sourceTypes().includes(req.source_type)) {
+    errors.push({ path: 'source_type', message: `unknown source connector "${req.source_type}"; known: ${sourceTypes().join(', ')}` });
+  }
+  if (!destinationTypes().includes(req.destination_type)) {
+    errors.push({
+      path: 'destination_type',
+      message: `unknown destination connector "${req.destination_type}"; known: ${destinationTypes().join(', ')}`,
+    });
+  }
+  return errors;
+}
+
+/**
+ * `transform_query` runs on the source over the source rows, which it sees as `source`
+ * (a CTE): e.g. `SELECT id, UPPER(name) AS name FROM source`. It must keep the key columns.
+ */
+function sourceSpec(req: CreateMigrationRequest): SourceSpec {
+  const cfg = req.source_config;
+  const orderBy = cfg.order_by === undefined ? undefined : Array.isArray(cfg.order_by) ? cfg.order_by : [cfg.order_by];
+  let query = cfg.query;
+  if (req.transform_query) {
+    const base = query ?? `SELECT * FROM \`${cfg.table}\``;
+    query = `WITH source AS (${base.trim().replace(/;\s*$/, '')}) ${req.transform_query.trim().replace(/;\s*$/, '')}`;
+  }
+  return { connection: cfg.connection, table: cfg.table, query, orderBy };
+}
+
+export function toMigrationInput(req: CreateMigrationRequest, migrationId: string, createdAt: string): MigrationInput {
+  const d = req.destination_config;
+  const options: Record<string, string> = {};
+  if (d.timestamp_column) options.timestamp_column = d.timestamp_column;
+  return {
+    migrationId,
+    name: req.name,
+    createdAt,
+    source: { type: req.source_type, spec: sourceSpec(req) },
+    destination: {
+      type: req.destination_type,
+      spec: { connection: d.connection, table: d.table, namespace: d.project ?? d.schema, options },
+    },
+    options: {
+      chunkRows: req.options?.chunk_rows ?? DEFAULT_OPTIONS.chunkRows,
+      batchRows: req.options?.batch_rows ?? DEFAULT_OPTIONS.batchRows,
+      parallelism: req.options?.parallelism ?? DEFAULT_OPTIONS.parallelism,
+      chunksPerRun: DEFAULT_OPTIONS.chunksPerRun,
+    },
+  };
+}

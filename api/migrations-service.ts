@@ -1,0 +1,141 @@
+/** Everything the API asks of Temporal about migrations: start, describe, list, cancel. */
+import { randomUUID } from 'node:crypto';
+import { type Client, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { MigrationInput, Progress } from '../workflows/types';
+import { MIGRATION_WORKFLOW } from '../workflows/types';
+import type { MigrationStatus, MigrationView } from './schemas';
+
+export interface MigrationMemo {
+  name: string;
+  source_type: string;
+  destination_type: string;
+  created_at: string;
+}
+
+const QUERY_TIMEOUT_MS = 3_000;
+
+export class MigrationNotFound extends Error {}
+
+export class MigrationsService {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  newId(): string {
+    return `mig-${randomUUID()}`;
+  }
+
+  async start(input: MigrationInput): Promise<MigrationView> {
+    const memo: MigrationMemo = {
+      name: input.name,
+      source_type: input.source.type,
+      destination_type: input.destination.type,
+      created_at: input.createdAt,
+    };
+    await this.client.workflow.start(MIGRATION_WORKFLOW, {
+      workflowId: input.migrationId,
+      taskQueue: this.taskQueue,
+      args: [input],
+      memo: memo as unknown as Record<string, unknown>,
+    });
+    return this.get(input.migrationId);
+  }
+
+  async get(id: string): Promise<MigrationView> {
+    const handle = this.client.workflow.getHandle(id);
+    let desc: WorkflowExecutionDescription;
+    try {
+      desc = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || (err as Error).name === 'WorkflowNotFoundError') throw new MigrationNotFound(id);
+      throw err;
+    }
+    const progress = await this.progress(id);
+    return toView(id, desc.status.name, (desc.memo ?? {}) as Partial<MigrationMemo>, desc, progress);
+  }
+
+  async list(limit = 100): Promise<MigrationView[]> {
+    const rows: MigrationView[] = [];
+    const query = `WorkflowType = '${MIGRATION_WORKFLOW}' AND ExecutionStatus != 'ContinuedAsNew'`;
+    for await (const info of this.client.workflow.list({ query, pageSize: limit })) {
+      const progress = info.status.name === 'RUNNING' ? await this.progress(info.workflowId) : undefined;
+      rows.push(toView(info.workflowId, info.status.name, (info.memo ?? {}) as Partial<MigrationMemo>, info, progress));
+      if (rows.length >= limit) break;
+    }
+    // Newest first, by the migration's own creation time (continue-as-new runs start later).
+    return rows.sort((a, b) => b.created_at.localeCompare(a.created_at));
+  }
+
+  async cancel(id: string): Promise<MigrationView> {
+    const view = await this.get(id);
+    if (view.status === 'running' || view.status === 'pending') {
+      await this.client.workflow.getHandle(id).cancel();
+    }
+    return view;
+  }
+
+  /** The workflow's own progress query; undefined when no worker answers in time. */
+  private async progress(id: string): Promise<Progress | undefined> {
+    const query = this.client.workflow.getHandle(id).query<Progress>('progress');
+    query.catch(() => undefined);
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), QUERY_TIMEOUT_MS).unref());
+    try {
+      return await Promise.race([query, timeout]);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function statusOf(temporalStatus: string, progress?: Progress): MigrationStatus {
+  switch (temporalStatus) {
+    case 'RUNNING':
+    case 'CONTINUED_AS_NEW':
+      // Until the first activity starts (or while no worker answers) it is pending.
+      return progress && progress.phase !== 'pending' ? 'running' : 'pending';
+    case 'COMPLETED':
+      return 'completed';
+    case 'CANCELLED':
+      return 'cancelled';
+    default:
+      return 'failed'; // FAILED, TERMINATED, TIMED_OUT
+  }
+}
+
+function toView(
+  id: string,
+  temporalStatus: string,
+  memo: Partial<MigrationMemo>,
+  info: { startTime: Date; closeTime?: Date; historyLength?: number },
+  progress?: Progress,
+): MigrationView {
+  const status = statusOf(temporalStatus, progress);
+  const rowsTotal = progress?.rowsTotal ?? null;
+  const rowsCopied = progress?.rowsCopied ?? 0;
+  let pct = 0;
+  if (status === 'completed') pct = 100;
+  else if (rowsTotal && rowsTotal > 0) pct = Math.min(99, Math.floor((rowsCopied * 100) / rowsTotal));
+  let error = progress?.error ?? null;
+  if (!error && temporalStatus === 'TERMINATED') error = 'terminated';
+  if (!error && temporalStatus === 'TIMED_OUT') error = 'timed out';
+  return {
+    id,
+    name: memo.name ?? id,
+    status,
+    progress: pct,
+    rows_copied: rowsCopied,
+    rows_total: rowsTotal,
+    created_at: memo.created_at ?? info.startTime.toISOString(),
+    updated_at: (info.closeTime ?? new Date()).toISOString(),
+    error,
+    source_type: memo.source_type ?? 'unknown',
+    destination_type: memo.destination_type ?? 'unknown',
+    phase: progress?.phase ?? (status === 'running' ? 'running' : status),
+    chunks_done: progress?.chunksDone ?? 0,
+    chunks_total: progress?.chunksTotal ?? null,
+    rows_per_second: progress?.rowsPerSecond ?? null,
+    target: progress?.target ?? null,
+    warnings: progress?.warnings ?? [],
+  };
+}

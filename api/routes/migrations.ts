@@ -1,0 +1,41 @@
+/** /api/migrations: start, list, inspect and cancel migrations. */
+import { Hono } from 'hono';
+import { connectorTypeErrors, toMigrationInput } from '../migration-input';
+import { MigrationNotFound, type MigrationsService } from '../migrations-service';
+import { validateCreateMigration } from '../schemas';
+import { readJson } from '../read-json';
+
+export function migrationsRouter(service: MigrationsService) {
+  const app = new Hono();
+
+  app.post('/', async (c) => {
+    const body = await readJson(c);
+    if (!body.ok) return c.json({ error: body.error, fields: [] }, 400);
+    const checked = validateCreateMigration(body.value);
+    if (!checked.ok) return c.json({ error: 'invalid migration request', fields: checked.errors }, 400);
+    const typeErrors = connectorTypeErrors(checked.value);
+    if (typeErrors.length > 0) return c.json({ error: 'invalid migration request', fields: typeErrors }, 400);
+    const input = toMigrationInput(checked.value, service.newId(), new Date().toISOString());
+    const view = await service.start(input);
+    return c.json(view, 201);
+  });
+
+  app.get('/', async (c) => c.json({ migrations: await service.list() }));
+
+  app.get('/:id', async (c) => c.json(await service.get(c.req.param('id'))));
+
+  app.post('/:id/cancel', async (c) => {
+    const before = await service.cancel(c.req.param('id'));
+    if (before.status !== 'running' && before.status !== 'pending') {
+      return c.json({ error: `migration is already ${before.status}`, migration: before }, 409);
+    }
+    return c.json({ ...before, cancel_requested: true }, 202);
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof MigrationNotFound) return c.json({ error: `no migration with id "${err.message}"` }, 404);
+    throw err;
+  });
+
+  return app;
+}

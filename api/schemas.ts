@@ -1,0 +1,122 @@
+/**
+ * The HTTP contract (snake_case JSON), defined once with zod. Requests are checked here
+ * before anything starts; errors name the field path.
+ */
+import { z } from 'zod';
+
+/** Plain identifiers only: they are quoted in SQL anyway, but a name with quotes or `;` is almost surely an attack or a typo. */
+export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
+const identifier = (what: string) =>
+  z.string().regex(IDENTIFIER, `${what} must be a plain identifier (letters, digits, _ and $; at most 64 characters)`);
+
+/** Keys that smell like credentials: those belong in the worker's environment, never in a request. */
+const CREDENTIAL_KEY = /pass|secret|token|credential|^url$|^uri$|^dsn$|^user(name)?$|^host$|^port$/i;
+const CREDENTIAL_MESSAGE =
+  'credentials and hosts are not accepted in requests; configure them on the worker (e.g. SINGLESTORE_URL, HYDROLIX_URL) and pick one with "connection"';
+
+const connectionName = identifier('connection');
+
+export const sourceConfigSchema = z
+  .object({
+    connection: connectionName.optional(),
+    table: identifier('table').optional(),
+    query: z.string().min(1).max(100_000).optional(),
+    order_by: z.union([identifier('order_by'), z.array(identifier('order_by')).min(1).max(16)]).optional(),
+  })
+  .strict()
+  .refine((cfg) => cfg.table !== undefined || cfg.query !== undefined, { message: 'give a table, a query, or both', path: ['table'] });
+
+export const destinationConfigSchema = z
+  .object({
+    connection: connectionName.optional(),
+    table: identifier('table'),
+    project: identifier('project').optional(),
+    schema: identifier('schema').optional(),
+    timestamp_column: identifier('timestamp_column').optional(),
+  })
+  .strict();
+
+export const optionsSchema = z
+  .object({
+    chunk_rows: z.number().int().min(100).max(5_000_000).optional(),
+    batch_rows: z.number().int().min(10).max(200_000).optional(),
+    parallelism: z.number().int().min(1).max(64).optional(),
+  })
+  .strict();
+
+const connectorType = z.string().min(1).max(64).regex(/^[A-Z][A-Z0-9_]*$/, 'connector types are upper-case names such as SINGLESTORE');
+
+export const createMigrationSchema = z
+  .object({
+    name: z.string().trim().min(1, 'name must not be empty').max(200),
+    source_type: connectorType,
+    source_config: sourceConfigSchema,
+    destination_type: connectorType,
+    destination_config: destinationConfigSchema,
+    transform_query: z.string().min(1).max(100_000).optional(),
+    options: optionsSchema.optional(),
+  })
+  .strict();
+
+export type CreateMigrationRequest = z.infer<typeof createMigrationSchema>;
+
+/** Credential-looking keys get their own message (zod alone would only say "unrecognized key"). */
+function credentialErrors(body: unknown): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!body || typeof body !== 'object') return errors;
+  for (const section of ['source_config', 'destination_config'] as const) {
+    const cfg = (body as Record<string, unknown>)[section];
+    if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) continue;
+    for (const key of Object.keys(cfg)) {
+      if (CREDENTIAL_KEY.test(key)) errors.push({ path: `${section}.${key}`, message: CREDENTIAL_MESSAGE });
+    }
+  }
+  return errors;
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+export function validateCreateMigration(body: unknown): Validated<CreateMigrationRequest> {
+  const creds = credentialErrors(body);
+  const parsed = createMigrationSchema.safeParse(body);
+  if (creds.length > 0) {
+    const others = parsed.success ? [] : fieldErrors(parsed.error).filter((e) => !creds.some((c) => c.path === e.path));
+    return { ok: false, errors: [...creds, ...others] };
+  }
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => {
+    const keys = issue.code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : [];
+    const path = [...issue.path, ...(keys.length === 1 ? keys : [])].map(String).join('.');
+    return { path: path || '(body)', message: issue.message };
+  });
+}
+
+export type MigrationStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface MigrationView {
+  id: string;
+  name: string;
+  status: MigrationStatus;
+  progress: number;
+  rows_copied: number;
+  rows_total: number | null;
+  created_at: string;
+  updated_at: string;
+  error: string | null;
+  source_type: string;
+  destination_type: string;
+  phase: string;
+  chunks_done: number;
+  chunks_total: number | null;
+  rows_per_second: number | null;
+  target: string | null;
+  warnings: string[];
+}

@@ -1,0 +1,10 @@
+/** Registers every built-in connector. Import this once at process start (worker, API). */
+import { registerConnector } from './registry';
+import { singlestoreConnector } from './singlestore';
+import { hydrolixConnector } from './hydrolix';
+
+registerConnector(singlestoreConnector);
+registerConnector(hydrolixConnector);
+
+export * from './registry';
+export * from './types';

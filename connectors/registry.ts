@@ -1,0 +1,43 @@
+import type { DestinationConnector, SourceConnector } from './types';
+import type { Env } from './env';
+
+/**
+ * Maps a connector type name (as used in the API: `SINGLESTORE`, `HYDROLIX`, ...)
+ * to its implementation. Adding a connector means adding one entry here; no
+ * workflow or activity code changes.
+ */
+export interface ConnectorDefinition {
+  type: string;
+  /** Env var prefix of its settings, for docs and error messages. */
+  envPrefix: string;
+  createSource?: (env: Env, connection?: string) => SourceConnector;
+  createDestination?: (env: Env, connection?: string) => DestinationConnector;
+}
+
+const definitions = new Map<string, ConnectorDefinition>();
+
+export function registerConnector(def: ConnectorDefinition): void {
+  definitions.set(def.type, def);
+}
+
+export function sourceTypes(): string[] {
+  return [...definitions.values()].filter((d) => d.createSource).map((d) => d.type);
+}
+
+export function destinationTypes(): string[] {
+  return [...definitions.values()].filter((d) => d.createDestination).map((d) => d.type);
+}
+
+export function createSource(type: string, env: Env, connection?: string): SourceConnector {
+  const def = definitions.get(type);
+  if (!def?.createSource) throw new Error(`unknown source connector type "${type}" (known: ${sourceTypes().join(', ')})`);
+  return def.createSource(env, connection);
+}
+
+export function createDestination(type: string, env: Env, connection?: string): DestinationConnector {
+  const def = definitions.get(type);
+  if (!def?.createDestination) {
+    throw new Error(`unknown destination connector type "${type}" (known: ${destinationTypes().join(', ')})`);
+  }
+  return def.createDestination(env, connection);
+}

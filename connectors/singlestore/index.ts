@@ -1,0 +1,117 @@
+import type { Pool } from 'mysql2/promise';
+import type { ConnectorDefinition } from '../registry';
+import type { Env } from '../env';
+import type { ConnectionInfo, KeyRange, KeyTuple, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema } from '../types';
+import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
+import { describeServer, detectFlavor, type Queryable, type ServerFlavor } from './flavor';
+import { openPool, sanitizeError } from './pool';
+import * as reader from './read';
+import { describeSource, listTables } from './schema';
+
+export interface SingleStoreSourceOptions {
+  /** Where zero-date notices go (default console.warn). */
+  warn?: (msg: string) => void;
+}
+
+/**
+ * SingleStore source (also reads MariaDB/MySQL, which tests use as a stand-in).
+ * Text protocol only (`query()`): S2's server-side prepared statements are unreliable.
+ */
+export class SingleStoreSource implements SourceConnector {
+  readonly type = 'SINGLESTORE';
+  private pool?: Pool;
+  private server?: ServerFlavor;
+  private readonly warn: (msg: string) => void;
+
+  constructor(private readonly config: SingleStoreConfig, opts: SingleStoreSourceOptions = {}) {
+    this.warn = opts.warn ?? ((m) => console.warn(`[singlestore] ${m}`));
+  }
+
+  static fromEnv(env: Env, connection?: string, opts?: SingleStoreSourceOptions): SingleStoreSource {
+    return new SingleStoreSource(readConfig(env, connection), opts);
+  }
+
+  async connect(): Promise<void> {
+    await this.ready();
+  }
+
+  async disconnect(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    this.server = undefined;
+    await pool?.end();
+  }
+
+  async testConnection(): Promise<ConnectionInfo> {
+    const { server } = await this.ready();
+    return { server: describeServer(server) };
+  }
+
+  async getTables(): Promise<string[]> {
+    return this.run((db) => listTables(db, this.config.database));
+  }
+
+  async getSchema(spec: SourceSpec): Promise<TableSchema> {
+    return this.run((db, server) => describeSource(db, this.config.database, spec, server.flavor));
+  }
+
+  async countRows(spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number> {
+    return this.run((db, server) => reader.countRows(this.ctx(db, server), spec, schema, range));
+  }
+
+  async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]> {
+    return this.run((db, server) => reader.planBoundaries(this.ctx(db, server), spec, schema, chunkRows));
+  }
+
+  async *readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]> {
+    const { db, server } = await this.ready();
+    const it = reader.readData(this.ctx(db, server), spec, schema, range, opts);
+    try {
+      for (;;) {
+        let next: IteratorResult<Row[]>;
+        try {
+          next = await it.next();
+        } catch (e) {
+          throw sanitizeError(e, this.config.password);
+        }
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await it.return(undefined);
+    }
+  }
+
+  private ctx(db: Queryable, server: ServerFlavor): reader.ReadContext {
+    return { db, flavor: server.flavor, warn: this.warn };
+  }
+
+  private async ready(): Promise<{ db: Queryable; server: ServerFlavor }> {
+    try {
+      this.pool ??= openPool(this.config);
+      const db = this.pool as unknown as Queryable;
+      this.server ??= await detectFlavor(db);
+      return { db, server: this.server };
+    } catch (e) {
+      throw sanitizeError(e, this.config.password, `cannot connect to ${this.config.host}:${this.config.port}`);
+    }
+  }
+
+  private async run<T>(fn: (db: Queryable, server: ServerFlavor) => Promise<T>): Promise<T> {
+    const { db, server } = await this.ready();
+    try {
+      return await fn(db, server);
+    } catch (e) {
+      throw sanitizeError(e, this.config.password);
+    }
+  }
+}
+
+export const singlestoreConnector: ConnectorDefinition = {
+  type: 'SINGLESTORE',
+  envPrefix: ENV_PREFIX,
+  createSource: (env: Env, connection?: string) => SingleStoreSource.fromEnv(env, connection),
+};
+
+export { readConfig } from './config';
+export type { SingleStoreConfig } from './config';

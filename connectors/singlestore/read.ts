@@ -1,0 +1,81 @@
+import { PermanentError, type Column, type KeyRange, type KeyTuple, type Row, type SourceSpec, type TableSchema } from '../types';
+import type { Flavor, Queryable } from './flavor';
+import { orderByKey, rangeWhere, selectExpr, sourceRef } from './sql';
+import { makeConverter, toKeyValue, type ConvertContext, type Converter } from './values';
+
+/*
+ * Consistency: S2 offers only READ COMMITTED and no consistent snapshot, so each page is read as
+ * of its own read time. A source changing during the copy yields, per key, the row as it was when
+ * its page was read; rows inserted behind the cursor are missed and deleted ones may be copied.
+ * Copy a quiescent table (or a RESULT TABLE) when a point-in-time copy matters.
+ */
+
+export interface ReadContext extends ConvertContext {
+  db: Queryable;
+}
+
+function keyColumns(schema: TableSchema): Column[] {
+  return schema.key.map((k) => {
+    const c = schema.columns.find((col) => col.name === k);
+    if (!c) throw new PermanentError(`key column \`${k}\` is not in the schema of \`${schema.name}\``);
+    return c;
+  });
+}
+
+export async function countRows(ctx: ReadContext, spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number> {
+  const where = rangeWhere(keyColumns(schema), range?.after ?? null, range?.upTo ?? null, ctx.flavor);
+  const [r] = await ctx.db.query(`SELECT COUNT(*) AS n FROM ${sourceRef(spec)}${where.sql}`, where.params);
+  return Number((r as Array<{ n: unknown }>)[0].n);
+}
+
+async function queryArrays(db: Queryable, sql: string, params: unknown[]): Promise<unknown[][]> {
+  // mysql2 accepts an options object in place of the SQL text; Queryable keeps fakes simple.
+  const [r] = await (db.query as (o: unknown, v: unknown[]) => Promise<[unknown, unknown]>)({ sql, rowsAsArray: true }, params);
+  return r as unknown[][];
+}
+
+/** Successive key tuples ~chunkRows apart, found by keyset + a small OFFSET on the key columns only. */
+export async function planBoundaries(ctx: ReadContext, spec: SourceSpec, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]> {
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new PermanentError('chunkRows must be a positive integer');
+  const keyCols = keyColumns(schema);
+  const convs = keyCols.map((c) => makeConverter(c, ctx));
+  const select = `SELECT ${keyCols.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${sourceRef(spec)}`;
+  const out: KeyTuple[] = [];
+  let prev: KeyTuple | null = null;
+  for (;;) {
+    const where = rangeWhere(keyCols, prev, null, ctx.flavor);
+    const sql = `${select}${where.sql}${orderByKey(keyCols)} LIMIT 1 OFFSET ${chunkRows - 1}`;
+    const r = await queryArrays(ctx.db, sql, where.params);
+    if (r.length === 0) return out;
+    prev = keyCols.map((c, i) => toKeyValue(c, convs[i](r[0][i])));
+    out.push(prev);
+  }
+}
+
+/** Rows of a range in key order, one bounded keyset page per query (never OFFSET, never an unbounded scan). */
+export async function* readData(
+  ctx: ReadContext,
+  spec: SourceSpec,
+  schema: TableSchema,
+  range: KeyRange,
+  opts: { batchRows: number; signal?: AbortSignal },
+): AsyncGenerator<Row[]> {
+  if (!Number.isInteger(opts.batchRows) || opts.batchRows < 1) throw new PermanentError('batchRows must be a positive integer');
+  const keyCols = keyColumns(schema);
+  const keyIdx = schema.key.map((k) => schema.columns.findIndex((c) => c.name === k));
+  const convs: Converter[] = schema.columns.map((c) => makeConverter(c, ctx));
+  const select = `SELECT ${schema.columns.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${sourceRef(spec)}`;
+  let after = range.after;
+  for (;;) {
+    if (opts.signal?.aborted) return;
+    const where = rangeWhere(keyCols, after, range.upTo, ctx.flavor);
+    const raw = await queryArrays(ctx.db, `${select}${where.sql}${orderByKey(keyCols)} LIMIT ${opts.batchRows}`, where.params);
+    if (raw.length === 0) return;
+    const rows: Row[] = raw.map((r) => r.map((v, i) => convs[i](v)));
+    const last = rows[rows.length - 1];
+    after = keyIdx.map((i, j) => toKeyValue(keyCols[j], last[i]));
+    if (opts.signal?.aborted) return;
+    yield rows;
+    if (raw.length < opts.batchRows) return;
+  }
+}

@@ -1,0 +1,191 @@
+import { PermanentError, type Column, type KeyTuple, type KeyValue, type SourceSpec } from '../types';
+import type { Flavor } from './flavor';
+import { SPATIAL_TYPES } from './type-map';
+
+/** Backtick-quotes an identifier, doubling embedded backticks. */
+export function quoteIdent(name: string): string {
+  if (name.length === 0 || name.includes('\0')) throw new PermanentError(`invalid identifier ${JSON.stringify(name)}`);
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+/** Blanks string literals, quoted identifiers and comments, so keyword checks see only code. Same length as input. */
+export function maskSql(sql: string): string {
+  let out = '';
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const c = sql[i];
+    const next = sql[i + 1];
+    if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < n) {
+        if (sql[j] === '\\' && c !== '`') { j += 2; continue; }
+        if (sql[j] === c) {
+          if (sql[j + 1] === c) { j += 2; continue; }
+          break;
+        }
+        j++;
+      }
+      if (j >= n) throw new PermanentError('source_config.query has an unterminated quoted string or identifier');
+      out += c + ' '.repeat(j - i - 1) + c;
+      i = j + 1;
+    } else if (c === '/' && next === '*') {
+      // `/*! ... */` and `/*M! ... */` are executed by MySQL/MariaDB: refuse to treat them as comments.
+      if (sql[i + 2] === '!' || (sql[i + 2] === 'M' && sql[i + 3] === '!')) {
+        throw new PermanentError('source_config.query must not contain executable comments (/*! ... */)');
+      }
+      const end = sql.indexOf('*/', i + 2);
+      if (end < 0) throw new PermanentError('source_config.query has an unterminated /* comment');
+      out += ' '.repeat(end + 2 - i);
+      i = end + 2;
+    } else if (c === '#' || (c === '-' && next === '-' && /[\s]/.test(sql[i + 2] ?? ' '))) {
+      let end = sql.indexOf('\n', i);
+      if (end < 0) end = n;
+      out += ' '.repeat(end - i);
+      i = end;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+const FORBIDDEN: Array<[RegExp, string]> = [
+  [/\bINTO\b/i, 'INTO (OUTFILE/DUMPFILE/variables/S2 exports)'],
+  [/\bFOR\s+UPDATE\b/i, 'FOR UPDATE'],
+  [/\bFOR\s+SHARE\b/i, 'FOR SHARE'],
+  [/\bLOCK\s+IN\s+SHARE\s+MODE\b/i, 'LOCK IN SHARE MODE'],
+];
+
+/**
+ * Accepts exactly one read-only SELECT (or WITH … SELECT) and returns it without its trailing
+ * semicolon (and trailing comments). Every later statement wraps it as a derived table, so the server rejects anything
+ * that is not a query expression; this check gives a clear message and blocks side effects
+ * (INTO OUTFILE, locking reads) that a derived table would still allow.
+ */
+export function validateQuery(query: string): string {
+  const masked = maskSql(query);
+  let end = masked.trimEnd().length;
+  if (masked[end - 1] === ';') end -= 1;
+  const body = query.slice(0, end);
+  const code = masked.slice(0, end);
+  if (code.includes(';')) throw new PermanentError('source_config.query must be a single statement (found a ";" inside it)');
+  if (!/^[\s(]*(SELECT|WITH)\b/i.test(code)) throw new PermanentError('source_config.query must be a SELECT (or WITH … SELECT) statement');
+  for (const [re, what] of FORBIDDEN) {
+    if (re.test(code)) throw new PermanentError(`source_config.query must be read-only: ${what} is not allowed`);
+  }
+  return body.trim();
+}
+
+/** The row set as a FROM item. The newline before `)` keeps a trailing `-- comment` from eating it. */
+export function sourceRef(spec: SourceSpec): string {
+  if (spec.query !== undefined) return `(\n${validateQuery(spec.query)}\n) AS _es_q`;
+  if (!spec.table) throw new PermanentError('source_config needs a table or a query');
+  return quoteIdent(spec.table);
+}
+
+const baseType = (sourceType: string) => /^[a-z ]+/i.exec(sourceType)?.[0].trim().toLowerCase() ?? '';
+
+/**
+ * What to SELECT for a column so the driver hands back an exact, canonicalisable value.
+ * Never aliased: ORDER BY/WHERE must keep referring to the column itself.
+ */
+export function selectExpr(col: Column, flavor: Flavor): string {
+  const id = quoteIdent(col.name);
+  const t = col.type;
+  if (t.kind === 'float') {
+    // FLOAT prints ~6 significant digits in the text protocol (S2 and MariaDB alike): widen to
+    // DOUBLE, which holds the float32 value exactly (Drizzle does the same on S2).
+    if (flavor === 'singlestore') return t.bits === 32 ? `(${id} :> DOUBLE)` : id;
+    // MariaDB prints DOUBLE result columns with ~15 digits (91.10009099999999 → 91.100091), but
+    // CAST(… AS CHAR) gives the shortest round-trip text.
+    return t.bits === 32 ? `CAST(CAST(${id} AS DOUBLE) AS CHAR)` : `CAST(${id} AS CHAR)`;
+  }
+  // S2 ignores SET time_zone, so TIMESTAMP text would be in the server's zone: take epoch seconds instead.
+  if (t.kind === 'datetime' && t.utc && flavor === 'singlestore') return `UNIX_TIMESTAMP(${id})`;
+  if (flavor !== 'singlestore' && SPATIAL_TYPES.has(baseType(col.sourceType))) return `ST_AsText(${id})`;
+  return id;
+}
+
+/** A value spliced verbatim by mysql2's escaper; only ever built from validated digits. */
+export function rawLiteral(sql: string): { toSqlString(): string } {
+  return { toSqlString: () => sql };
+}
+
+/** Epoch seconds ('1577836800.5') of a canonical UTC datetime string. */
+export function utcToEpoch(s: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(s);
+  if (!m) throw new PermanentError(`bad TIMESTAMP key value ${JSON.stringify(s)}`);
+  const secs = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000;
+  return m[7] ? `${secs}.${m[7]}` : String(secs);
+}
+
+const NUMERIC = /^-?\d+(\.\d+)?$/;
+
+/**
+ * A canonical key value → a query parameter that compares exactly. 64-bit ints, decimals and
+ * BITs go in as numeric literals: a quoted string would be compared as a double (lossy past 2^53).
+ */
+export function keyParam(col: Column, v: KeyValue, flavor: Flavor): unknown {
+  const t = col.type;
+  switch (t.kind) {
+    case 'int': case 'decimal': case 'bit': case 'boolean': case 'year': {
+      const s = String(v);
+      if (!NUMERIC.test(s)) throw new PermanentError(`key value ${JSON.stringify(v)} for \`${col.name}\` is not numeric`);
+      return rawLiteral(s);
+    }
+    case 'datetime':
+      if (t.utc && flavor === 'singlestore') return rawLiteral(`FROM_UNIXTIME(${utcToEpoch(String(v))})`);
+      return String(v);
+    case 'binary':
+      return Buffer.from(String(v), 'hex');
+    default:
+      return v;
+  }
+}
+
+/** Key kinds that compare the same way in ORDER BY and in `>`/`=` with a parameter. */
+const PAGEABLE = new Set(['int', 'boolean', 'decimal', 'date', 'datetime', 'time', 'year', 'string', 'binary', 'bit']);
+export function isPageable(col: Column): boolean {
+  return PAGEABLE.has(col.type.kind);
+}
+
+export interface SqlPart {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * Keyset predicate for key > after (strict) or key <= upTo, expanded as
+ * `(a > ?) OR (a = ? AND b > ?)` because MariaDB range-optimises that, not row constructors.
+ */
+export function keysetPredicate(keyCols: Column[], tuple: KeyTuple, dir: 'after' | 'upTo', flavor: Flavor): SqlPart {
+  if (tuple.length !== keyCols.length) throw new PermanentError(`key tuple has ${tuple.length} values, key has ${keyCols.length} columns`);
+  const ids = keyCols.map((c) => quoteIdent(c.name));
+  const vals = keyCols.map((c, i) => keyParam(c, tuple[i], flavor));
+  const disjuncts: string[] = [];
+  const params: unknown[] = [];
+  for (let i = 0; i < keyCols.length; i++) {
+    const last = i === keyCols.length - 1;
+    const op = dir === 'after' ? '>' : last ? '<=' : '<';
+    const terms: string[] = [];
+    for (let j = 0; j < i; j++) { terms.push(`${ids[j]} = ?`); params.push(vals[j]); }
+    terms.push(`${ids[i]} ${op} ?`);
+    params.push(vals[i]);
+    disjuncts.push(terms.length === 1 ? terms[0] : `(${terms.join(' AND ')})`);
+  }
+  return { sql: disjuncts.length === 1 ? disjuncts[0] : `(${disjuncts.join(' OR ')})`, params };
+}
+
+export function rangeWhere(keyCols: Column[], after: KeyTuple | null, upTo: KeyTuple | null, flavor: Flavor): SqlPart {
+  const parts: SqlPart[] = [];
+  if (after) parts.push(keysetPredicate(keyCols, after, 'after', flavor));
+  if (upTo) parts.push(keysetPredicate(keyCols, upTo, 'upTo', flavor));
+  if (parts.length === 0) return { sql: '', params: [] };
+  return { sql: ' WHERE ' + parts.map((p) => p.sql).join(' AND '), params: parts.flatMap((p) => p.params) };
+}
+
+export function orderByKey(keyCols: Column[]): string {
+  return ' ORDER BY ' + keyCols.map((c) => quoteIdent(c.name)).join(', ');
+}

@@ -1,0 +1,165 @@
+/**
+ * The connector contract. Every system Epic Shelter talks to implements these
+ * interfaces; workflows and activities only ever see them, never a concrete connector.
+ *
+ * This file must stay free of Node APIs: workflow code imports its types.
+ */
+
+/**
+ * Portable column-type model. Each connector maps its native types to and from
+ * this model, so type fidelity is explicit (and unit-testable) in one place.
+ */
+export type ColumnType =
+  | { kind: 'int'; bits: 8 | 16 | 24 | 32 | 64; unsigned: boolean }
+  /** MySQL TINYINT(1)/BOOL: stored as a small int; values other than 0/1 are legal at the source. */
+  | { kind: 'boolean' }
+  | { kind: 'decimal'; precision: number; scale: number }
+  | { kind: 'float'; bits: 32 | 64 }
+  | { kind: 'date' }
+  /** `utc: true` for MySQL TIMESTAMP (an instant), false for DATETIME (a wall-clock value). */
+  | { kind: 'datetime'; fsp: number; utc: boolean }
+  | { kind: 'time'; fsp: number }
+  | { kind: 'year' }
+  | { kind: 'string'; maxLength?: number; fixedLength?: boolean }
+  | { kind: 'enum'; values: string[] }
+  | { kind: 'set'; values: string[] }
+  | { kind: 'json' }
+  | { kind: 'binary'; maxLength?: number; fixedLength?: boolean }
+  | { kind: 'bit'; bits: number };
+
+export type ColumnKind = ColumnType['kind'];
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+  /** The source's own spelling of the type, e.g. `bigint(20) unsigned`, for messages and docs. */
+  sourceType: string;
+}
+
+export interface TableSchema {
+  /** Source table name, or a label for a query source. */
+  name: string;
+  columns: Column[];
+  /**
+   * Columns of a unique, non-null ordering key (primary key, a unique key, or the
+   * user's `order_by`). Reads page on it and chunks are ranges over it.
+   */
+  key: string[];
+  keySource: 'primary' | 'unique' | 'user';
+}
+
+/**
+ * Canonical in-memory values, the same for every connector:
+ * - int up to 32 bits, float, year: number; int 64 bits and bit: decimal string (exact)
+ * - boolean column: number (0/1 or whatever the source holds)
+ * - decimal: string exactly as the source prints it
+ * - date: 'YYYY-MM-DD'; datetime: 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC when `utc`); time: '[-]HHH:MM:SS[.ffffff]'
+ * - string, enum, set: string; json: compact JSON text
+ * - binary: Buffer (Uint8Array)
+ * - NULL: null
+ */
+export type Value = string | number | Uint8Array | null;
+/** One row, aligned with `TableSchema.columns`. */
+export type Row = Value[];
+
+/** A key tuple, aligned with `TableSchema.key`. Only JSON-safe scalars, since keys travel through Temporal. */
+export type KeyValue = string | number;
+export type KeyTuple = KeyValue[];
+
+/**
+ * A half-open key range: keys strictly greater than `after` and at most `upTo`.
+ * `null` means unbounded on that side.
+ */
+export interface KeyRange {
+  after: KeyTuple | null;
+  upTo: KeyTuple | null;
+}
+
+/** What to read. Exactly one of table or query is the row set; table also names the object for schema lookups. */
+export interface SourceSpec {
+  /** Named connection on the worker (env var suffix); secrets never travel in specs. */
+  connection?: string;
+  table?: string;
+  /** A single read-only SELECT; rows are read as a derived table. */
+  query?: string;
+  /** Explicit ordering key when the row set has no primary/unique key. */
+  orderBy?: string[];
+}
+
+export interface DestinationSpec {
+  connection?: string;
+  table: string;
+  /** Destination namespace (Hydrolix project, PostgreSQL schema, ...). */
+  namespace?: string;
+  /** Destination-specific options (e.g. Hydrolix primary timestamp column). */
+  options?: Record<string, string | number | boolean>;
+}
+
+export interface ConnectionInfo {
+  /** Human-readable server identity, e.g. `MariaDB 10.11.19` or `SingleStore 8.1.0`. Never contains secrets. */
+  server: string;
+}
+
+export interface DataConnector {
+  readonly type: string;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  testConnection(): Promise<ConnectionInfo>;
+}
+
+export interface ReadOptions {
+  /** Rows per page/batch yielded. */
+  batchRows: number;
+  signal?: AbortSignal;
+}
+
+export interface SourceConnector extends DataConnector {
+  getTables(): Promise<string[]>;
+  /** Schema of the row set a spec describes, including its ordering key. */
+  getSchema(spec: SourceSpec): Promise<TableSchema>;
+  /** Exact number of rows in a range (whole set when range is omitted). */
+  countRows(spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number>;
+  /**
+   * Chunk boundaries: successive key tuples such that each chunk holds about `chunkRows` rows.
+   * The chunks are (null, b0], (b0, b1], ..., (bn, null).
+   */
+  planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]>;
+  /** Streams the rows of a key range in key order, in batches of at most `batchRows`. Never loads the range at once. */
+  readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]>;
+}
+
+/** What the destination already holds inside a key range (used to resume a chunk without duplicating rows). */
+export interface LandedRows {
+  rows: number;
+  /** Greatest key landed in the range, or null when none. */
+  lastKey: KeyTuple | null;
+}
+
+export interface CreateTableResult {
+  /** Fully qualified destination name, e.g. `project.table`. */
+  target: string;
+  created: boolean;
+  /** Type-fidelity notes, e.g. precision reduced. Shown in the migration status. */
+  warnings: string[];
+}
+
+export interface DestinationConnector extends DataConnector {
+  /** Creates the table (and whatever it needs) if missing; checks compatibility if present. Idempotent. */
+  createTable(spec: DestinationSpec, schema: TableSchema): Promise<CreateTableResult>;
+  /** Writes one batch atomically as far as the destination allows; returns rows written. */
+  writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[]): Promise<number>;
+  /** Rows already present in a key range, so a retried chunk resumes after them. */
+  landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange): Promise<LandedRows>;
+}
+
+/**
+ * Error a connector throws when retrying cannot help (bad SQL, missing table,
+ * a 4xx from the destination). Activities turn it into a non-retryable failure.
+ */
+export class PermanentError extends Error {
+  constructor(message: string, readonly code = 'PERMANENT') {
+    super(message);
+    this.name = 'PermanentError';
+  }
+}

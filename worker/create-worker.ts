@@ -1,0 +1,26 @@
+/** Wires a Temporal worker: workflows bundle + activities built from the process env. */
+import { NativeConnection, Worker } from '@temporalio/worker';
+import '../connectors';
+import { ConnectorCache, createActivities } from '../activities';
+import type { TemporalSettings } from './config';
+
+export interface RunningWorker {
+  worker: Worker;
+  connectors: ConnectorCache;
+  connection: NativeConnection;
+}
+
+export async function createWorker(settings: TemporalSettings, env: NodeJS.ProcessEnv = process.env): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: settings.address });
+  const connectors = new ConnectorCache(env);
+  const worker = await Worker.create({
+    connection,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({ env, connectors }),
+    // Chunks are I/O bound; a few at a time per worker saturates 2 cores.
+    maxConcurrentActivityTaskExecutions: Number(env.WORKER_MAX_ACTIVITIES ?? 8),
+  });
+  return { worker, connectors, connection };
+}

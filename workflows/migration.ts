@@ -1,0 +1,165 @@
+/**
+ * One migration = one workflow: connect, read schema, plan key ranges, create the
+ * destination table, then copy chunk by chunk. Deterministic orchestration only;
+ * every byte moves inside activities.
+ */
+import {
+  ApplicationFailure,
+  ContinueAsNew,
+  continueAsNew,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import {
+  chunkCount,
+  chunkRange,
+  type MigrationInput,
+  type MigrationState,
+  type Progress,
+} from './types';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const NON_RETRYABLE = ['PermanentError'];
+
+/** Setup steps: quick, retried a few times for transient network trouble. */
+const setup = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/**
+ * Chunk copies: heartbeated, so a dead worker is noticed within heartbeatTimeout and the
+ * chunk resumes elsewhere from its last heartbeat. Retries cover ~20 minutes of source or
+ * destination outage before the run fails (a failed run is resumable).
+ */
+const copy = proxyActivities<Activities>({
+  startToCloseTimeout: '6 hours',
+  heartbeatTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 25, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+export const progressQuery = defineQuery<Progress>('progress');
+
+function initialState(): MigrationState {
+  return { phase: 'pending', warnings: [], doneChunks: {}, rowsCopied: 0, copyMsBefore: 0, runs: 1 };
+}
+
+export function progressOf(state: MigrationState, now: number): Progress {
+  const copyMs = state.copyMsBefore + (state.copyStartedAt !== undefined ? now - state.copyStartedAt : 0);
+  return {
+    phase: state.phase,
+    rowsCopied: state.rowsCopied,
+    rowsTotal: state.plan ? state.plan.rowsTotal : null,
+    chunksDone: Object.keys(state.doneChunks).length,
+    chunksTotal: state.plan ? chunkCount(state.plan) : null,
+    rowsPerSecond: copyMs > 0 ? Math.round((state.rowsCopied * 1000) / copyMs) : null,
+    target: state.target ?? null,
+    warnings: state.warnings,
+    error: state.error ?? null,
+    runs: state.runs,
+  };
+}
+
+export async function migrationWorkflow(input: MigrationInput): Promise<Progress> {
+  const state: MigrationState = input.carried ?? initialState();
+  setHandler(progressQuery, () => progressOf(state, Date.now()));
+  const endpoints = { source: input.source, destination: input.destination };
+
+  try {
+    if (!state.schema) {
+      state.phase = 'connecting';
+      const servers = await setup.checkConnections(endpoints);
+      state.sourceServer = servers.sourceServer;
+      state.destinationServer = servers.destinationServer;
+
+      state.phase = 'reading_schema';
+      state.schema = await setup.readSourceSchema(input.source);
+    }
+    const schema = state.schema;
+    if (!state.plan) {
+      state.phase = 'planning';
+      state.plan = await setup.planChunks({ source: input.source, schema, chunkRows: input.options.chunkRows });
+    }
+    if (!state.target) {
+      state.phase = 'creating_table';
+      const created = await setup.createDestinationTable({ destination: input.destination, schema });
+      state.target = created.target;
+      state.warnings.push(...created.warnings);
+    }
+
+    state.phase = 'copying';
+    state.copyStartedAt = Date.now();
+    const plan = state.plan;
+    const pending: number[] = [];
+    for (let i = 0; i < chunkCount(plan); i++) if (state.doneChunks[i] === undefined) pending.push(i);
+
+    // Chunks that were in flight when an earlier run ended may be partly written.
+    const resumedRun = state.runs > 1 || workflowInfo().attempt > 1;
+    let finishedThisRun = 0;
+    const shouldRollOver = () =>
+      finishedThisRun >= input.options.chunksPerRun || workflowInfo().continueAsNewSuggested;
+
+    const runLane = async () => {
+      while (pending.length > 0 && !shouldRollOver()) {
+        const chunkIndex = pending.shift()!;
+        const result = await copy.copyChunk({
+          migrationId: input.migrationId,
+          chunkIndex,
+          range: chunkRange(plan, chunkIndex),
+          source: input.source,
+          destination: input.destination,
+          schema,
+          batchRows: input.options.batchRows,
+          mayHaveLanded: resumedRun,
+        });
+        state.doneChunks[chunkIndex] = result.rows;
+        state.rowsCopied += result.rows;
+        finishedThisRun++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, input.options.parallelism) }, runLane));
+
+    if (pending.length > 0) {
+      state.copyMsBefore += Date.now() - (state.copyStartedAt ?? Date.now());
+      state.copyStartedAt = undefined;
+      state.runs++;
+      await continueAsNew<typeof migrationWorkflow>({ ...input, carried: state });
+    }
+
+    state.copyMsBefore += Date.now() - (state.copyStartedAt ?? Date.now());
+    state.copyStartedAt = undefined;
+    state.phase = 'completed';
+    return progressOf(state, Date.now());
+  } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
+    if (state.copyStartedAt !== undefined) {
+      state.copyMsBefore += Date.now() - state.copyStartedAt;
+      state.copyStartedAt = undefined;
+    }
+    if (isCancellation(err)) {
+      state.phase = 'cancelled';
+      throw err;
+    }
+    state.phase = 'failed';
+    state.error = describeFailure(err);
+    if (err instanceof ApplicationFailure) throw err;
+    throw ApplicationFailure.create({ message: state.error, nonRetryable: true, cause: err as Error });
+  }
+}
+
+/** The innermost failure message: that is what a user needs ("table x does not exist"), not the wrapper. */
+function describeFailure(err: unknown): string {
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  let message = e?.message ?? String(err);
+  while (e && e.cause) {
+    e = e.cause as { message?: string; cause?: unknown };
+    if (e.message) message = e.message;
+  }
+  return message;
+}

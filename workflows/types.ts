@@ -1,0 +1,142 @@
+/**
+ * Workflow inputs, state and activity I/O. Plain types only (the workflow sandbox imports them).
+ * Nothing here carries credentials: connections are named, secrets live in the worker's env.
+ */
+import type { DestinationSpec, KeyRange, KeyTuple, SourceSpec, TableSchema } from '../connectors/types';
+
+export const TASK_QUEUE_DEFAULT = 'epic-shelter';
+export const MIGRATION_WORKFLOW = 'migrationWorkflow';
+
+export interface Endpoint<S> {
+  type: string;
+  spec: S;
+}
+
+export interface MigrationOptions {
+  /** Target rows per chunk (one heartbeated activity). */
+  chunkRows: number;
+  /** Rows per source page / destination write inside a chunk. */
+  batchRows: number;
+  /** Chunks copied concurrently. */
+  parallelism: number;
+  /** Chunks finished per workflow run before continue-as-new (keeps history small). */
+  chunksPerRun: number;
+}
+
+export interface MigrationInput {
+  migrationId: string;
+  name: string;
+  createdAt: string;
+  source: Endpoint<SourceSpec>;
+  destination: Endpoint<DestinationSpec>;
+  options: MigrationOptions;
+  /** Present when this run continues an earlier one (continue-as-new). */
+  carried?: MigrationState;
+}
+
+export type Phase =
+  | 'pending'
+  | 'connecting'
+  | 'reading_schema'
+  | 'planning'
+  | 'creating_table'
+  | 'copying'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
+
+export interface ChunkPlan {
+  /** Chunk i covers (boundaries[i-1], boundaries[i]]; the first starts unbounded, the last ends unbounded. */
+  boundaries: KeyTuple[];
+  rowsTotal: number;
+}
+
+export interface MigrationState {
+  phase: Phase;
+  schema?: TableSchema;
+  target?: string;
+  sourceServer?: string;
+  destinationServer?: string;
+  warnings: string[];
+  plan?: ChunkPlan;
+  /** Rows copied by each finished chunk, by chunk index. A finished chunk is never copied again. */
+  doneChunks: Record<number, number>;
+  rowsCopied: number;
+  /** Milliseconds spent copying in earlier runs (for rows/s across continue-as-new). */
+  copyMsBefore: number;
+  copyStartedAt?: number;
+  runs: number;
+  error?: string;
+}
+
+export interface Progress {
+  phase: Phase;
+  rowsCopied: number;
+  rowsTotal: number | null;
+  chunksDone: number;
+  chunksTotal: number | null;
+  rowsPerSecond: number | null;
+  target: string | null;
+  warnings: string[];
+  error: string | null;
+  runs: number;
+}
+
+export function chunkRange(plan: ChunkPlan, index: number): KeyRange {
+  return {
+    after: index === 0 ? null : plan.boundaries[index - 1],
+    upTo: index < plan.boundaries.length ? plan.boundaries[index] : null,
+  };
+}
+
+export function chunkCount(plan: ChunkPlan): number {
+  return plan.boundaries.length + 1;
+}
+
+// ---- activity I/O ----
+
+export interface EndpointsInput {
+  source: Endpoint<SourceSpec>;
+  destination: Endpoint<DestinationSpec>;
+}
+
+export interface ConnectionsChecked {
+  sourceServer: string;
+  destinationServer: string;
+}
+
+export interface PlanInput {
+  source: Endpoint<SourceSpec>;
+  schema: TableSchema;
+  chunkRows: number;
+}
+
+export interface CreateTableInput {
+  destination: Endpoint<DestinationSpec>;
+  schema: TableSchema;
+}
+
+export interface CopyChunkInput {
+  migrationId: string;
+  chunkIndex: number;
+  range: KeyRange;
+  source: Endpoint<SourceSpec>;
+  destination: Endpoint<DestinationSpec>;
+  schema: TableSchema;
+  batchRows: number;
+  /** True when an earlier run may have written part of this chunk (resume after reset/retry). */
+  mayHaveLanded: boolean;
+}
+
+/** Heartbeat details of a chunk: the last key known to be written, so a retry continues after it. */
+export interface ChunkHeartbeat {
+  cursor: KeyTuple | null;
+  rows: number;
+}
+
+export interface ChunkResult {
+  rows: number;
+  lastKey: KeyTuple | null;
+  /** Rows found already written when the chunk resumed (diagnostics). */
+  resumedRows: number;
+}
