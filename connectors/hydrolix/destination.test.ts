@@ -69,7 +69,7 @@ beforeEach(async () => {
       }
       if (path === '/query') {
         fake.queries.push(raw.toString());
-        return send(200, { meta: [], data: [{ n: '2', last: ['18446744073709551615'] }], rows: 1 });
+        return send(200, { meta: [], data: [{ n: '2', last_key: ['18446744073709551615'] }], rows: 1 });
       }
       send(404, { detail: 'Not found.' });
     });
@@ -160,7 +160,7 @@ describe('HydrolixDestination against a fake API', () => {
     const r = await dest.landedRows({ table: 'orders', namespace: 'p' }, schema, { after: ['5'], upTo: ['18446744073709551615'] });
     expect(r).toEqual({ rows: 2, lastKey: ['18446744073709551615'] });
     expect(fake.queries[0]).toBe(
-      'SELECT count() AS n, max(tuple(`id`)) AS last FROM `p`.`orders` WHERE tuple(`id`) > tuple(5) AND tuple(`id`) <= tuple(18446744073709551615) FORMAT JSON',
+      'SELECT count() AS n, max(tuple(`id`)) AS last_key FROM `p`.`orders` WHERE tuple(`id`) > tuple(5) AND tuple(`id`) <= tuple(18446744073709551615) FORMAT JSON',
     );
   });
 });

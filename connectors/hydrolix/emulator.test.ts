@@ -104,4 +104,13 @@ describe('HydrolixDestination ↔ emulator', () => {
     expect(await fresh.landedRows({ table: 'pairs', namespace: 'other' }, s2, { after: [1, 'a'], upTo: [2, 'a'] })).toEqual({ rows: 2, lastKey: [2, 'a'] });
     await fresh.disconnect();
   });
+
+  it('rides out injected 503s on ingest and keeps order', async () => {
+    const s3 = schemaOf([col('id', { kind: 'int', bits: 32, unsigned: false }, false)]);
+    await dest.createTable({ table: 'flaky' }, s3);
+    await new Promise((r) => setTimeout(r, 350)); // past the propagation delay, so only the faults are retried
+    emu.state.injectFault({ status: 503, count: 2, path: 'ingest' });
+    expect(await dest.writeData({ table: 'flaky' }, s3, [[1], [2], [3]])).toBe(3);
+    expect(emu.state.rows('epic_shelter', 'flaky').rows.map((r) => Number(r.id))).toEqual([1, 2, 3]);
+  });
 });

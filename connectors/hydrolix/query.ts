@@ -62,7 +62,7 @@ export function buildLandedSql(target: Target, schema: TableSchema, range: KeyRa
   const where: string[] = [];
   if (range.after) where.push(`${tuple} > ${lits(range.after)}`);
   if (range.upTo) where.push(`${tuple} <= ${lits(range.upTo)}`);
-  return `SELECT count() AS n, max(${tuple}) AS last FROM ${tableRef(target)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} FORMAT JSON`;
+  return `SELECT count() AS n, max(${tuple}) AS last_key FROM ${tableRef(target)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} FORMAT JSON`;
 }
 
 export function buildCountSql(target: Target): string {
@@ -103,14 +103,14 @@ function parseJsonOutput(text: string): Record<string, unknown>[] {
   throw new Error(`unexpected Hydrolix query output: ${text.slice(0, 200)}`);
 }
 
-/** Parses `{"data":[{"n":"5","last":[...]}]}`. max() over zero rows yields a type default, not NULL: n decides. */
+/** Parses `{"data":[{"n":"5","last_key":[...]}]}`. (`last` is avoided as an alias: it is a keyword, as in NULLS LAST.) max() over zero rows yields a type default, not NULL: n decides. */
 export function parseLanded(schema: TableSchema, text: string): LandedRows {
   const row = parseJsonOutput(text)[0] ?? {};
   const rows = Number(row.n ?? 0);
   if (!Number.isSafeInteger(rows)) throw new Error(`unexpected Hydrolix count: ${String(row.n)}`);
   if (rows === 0) return { rows: 0, lastKey: null };
   const cols = keyColumns(schema);
-  const last = row.last;
+  const last = row.last_key;
   if (!Array.isArray(last) || last.length !== cols.length) throw new Error(`unexpected Hydrolix max(tuple) output: ${JSON.stringify(last)}`);
   return { rows, lastKey: cols.map((c, i) => toKeyValue(c, last[i])) };
 }
