@@ -39,7 +39,9 @@ export class MigrationsService {
       args: [input],
       memo: memo as unknown as Record<string, unknown>,
     });
-    return this.get(input.migrationId);
+    // Just started: nothing to ask the workflow yet, and no reason to wait for a worker.
+    const now = new Date();
+    return toView(input.migrationId, 'RUNNING', memo, { startTime: now, closeTime: undefined }, undefined);
   }
 
   async get(id: string): Promise<MigrationView> {

@@ -1,4 +1,5 @@
 /** Wires a Temporal worker: workflows bundle + activities built from the process env. */
+import { join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import '../connectors';
 import { ConnectorCache, createActivities } from '../activities';
@@ -17,7 +18,7 @@ export async function createWorker(settings: TemporalSettings, env: NodeJS.Proce
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'),
     activities: createActivities({ env, connectors }),
     // Chunks are I/O bound; a few at a time per worker saturates 2 cores.
     maxConcurrentActivityTaskExecutions: Number(env.WORKER_MAX_ACTIVITIES ?? 8),

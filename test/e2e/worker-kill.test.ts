@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ALL_TYPES_DDL, insertAllTypesRows } from '../fixtures/all-types';
 import { mariadb, uniqueName } from '../support/mariadb';
 import { api, startStack, type Stack } from '../support/stack';
-import { waitFor } from '../support/wait';
+import { StopWaiting, waitFor } from '../support/wait';
 import { stopProcess, waitForExit } from '../../scripts/lib/processes';
 
 const ROWS = 100_000;
@@ -20,7 +20,7 @@ let stack: Stack;
 beforeAll(async () => {
   const db = await mariadb();
   await db.query(ALL_TYPES_DDL(table));
-  await insertAllTypesRows(db, table, ROWS);
+  await insertAllTypesRows(db, table, ROWS, { safeDates: true });
   await db.end();
   stack = await startStack({ project });
 });
@@ -32,7 +32,7 @@ afterAll(async () => {
   await db.end();
 });
 
-it('completes exactly once after the worker process is SIGKILLed mid-copy', async () => {
+it('completes exactly once after the worker process is SIGKILLed mid-copy', { timeout: 420_000 }, async () => {
   // Slow ingest down so the kill lands mid-copy with chunks on both sides of it.
   stack.emulator.state.setDelay({ ms: 40, path: 'ingest' });
   const first = stack.spawnWorker();
@@ -51,6 +51,7 @@ it('completes exactly once after the worker process is SIGKILLed mid-copy', asyn
   const beforeKill = await waitFor(
     async () => {
       const s = (await api(stack.app, 'GET', `/api/migrations/${id}`)).body;
+      if (s.status === 'failed') throw new StopWaiting(`migration failed: ${s.error}`);
       return s.chunks_done >= 4 ? s : undefined;
     },
     120_000,
@@ -66,7 +67,7 @@ it('completes exactly once after the worker process is SIGKILLed mid-copy', asyn
   const final = await waitFor(
     async () => {
       const s = (await api(stack.app, 'GET', `/api/migrations/${id}`)).body;
-      if (s.status === 'failed') throw new Error(`migration failed: ${s.error}`);
+      if (s.status === 'failed') throw new StopWaiting(`migration failed: ${s.error}`);
       return s.status === 'completed' ? s : undefined;
     },
     240_000,
