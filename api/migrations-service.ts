@@ -1,6 +1,8 @@
 /** Everything the API asks of Temporal about migrations: start, describe, list, cancel. */
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { ChunkHeartbeat } from '../workflows/types';
 import type { MigrationInput, Progress } from '../workflows/types';
 import { MIGRATION_WORKFLOW } from '../workflows/types';
 import type { MigrationStatus, MigrationView } from './schemas';
@@ -54,6 +56,10 @@ export class MigrationsService {
       throw err;
     }
     const progress = await this.progress(id);
+    if (progress && desc.status.name === 'RUNNING') {
+      // Finished chunks come from the workflow; rows of chunks in flight from their heartbeats.
+      progress.rowsCopied += inFlightRows(desc);
+    }
     return toView(id, desc.status.name, (desc.memo ?? {}) as Partial<MigrationMemo>, desc, progress);
   }
 
@@ -88,6 +94,21 @@ export class MigrationsService {
       return undefined;
     }
   }
+}
+
+function inFlightRows(desc: WorkflowExecutionDescription): number {
+  let rows = 0;
+  for (const activity of desc.raw.pendingActivities ?? []) {
+    if (activity.activityType?.name !== 'copyChunk') continue;
+    const payload = activity.heartbeatDetails?.payloads?.[0];
+    if (!payload) continue;
+    try {
+      rows += defaultPayloadConverter.fromPayload<ChunkHeartbeat>(payload)?.rows ?? 0;
+    } catch {
+      /* an undecodable heartbeat only costs precision */
+    }
+  }
+  return rows;
 }
 
 function statusOf(temporalStatus: string, progress?: Progress): MigrationStatus {

@@ -22,6 +22,9 @@ export async function createWorker(settings: TemporalSettings, env: NodeJS.Proce
     activities: createActivities({ env, connectors }),
     // Chunks are I/O bound; a few at a time per worker saturates 2 cores.
     maxConcurrentActivityTaskExecutions: Number(env.WORKER_MAX_ACTIVITIES ?? 8),
+    // Heartbeats carry chunk progress to the API; flush them every 2 s rather than every 24 s.
+    maxHeartbeatThrottleInterval: '2s',
+    defaultHeartbeatThrottleInterval: '2s',
   });
   return { worker, connectors, connection };
 }

@@ -4,8 +4,12 @@ import { resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..');
 
+/**
+ * Runs `node --import tsx <entry>` directly (not the tsx CLI, which forks a second process):
+ * the child PID is the program itself, so a signal sent to it (SIGKILL in tests) hits the real thing.
+ */
 export function spawnTs(entry: string, env: NodeJS.ProcessEnv, stdio: StdioOptions = 'inherit'): ChildProcess {
-  return spawn(process.execPath, [require.resolve('tsx/cli'), resolve(ROOT, entry)], { cwd: ROOT, env, stdio });
+  return spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, entry)], { cwd: ROOT, env, stdio });
 }
 
 export function waitForExit(child: ChildProcess): Promise<number | null> {

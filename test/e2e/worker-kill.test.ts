@@ -90,5 +90,10 @@ it('completes exactly once after the worker process is SIGKILLed mid-copy', { ti
   expect(resent).toBeGreaterThanOrEqual(0);
   expect(resent).toBeLessThanOrEqual(BATCH);
   expect(stats.rowsRejected).toBe(0);
+
+  // The kill really interrupted a chunk: some copyChunk ran a second attempt (after its heartbeat timed out).
+  const history = await stack.temporal.client.workflow.getHandle(id).fetchHistory();
+  const retriedAttempts = (history.events ?? []).filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
+  expect(retriedAttempts.length).toBeGreaterThanOrEqual(1);
   console.log(`worker-kill: killed after ${chunksDoneAtKill}/${beforeKill.chunks_total} chunks; rows re-sent after the kill: ${resent}`);
 });
