@@ -24,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     readSourceSchema: guarded(redact, setup.readSourceSchema),
     planChunks: guarded(redact, setup.planChunks),
     createDestinationTable: guarded(redact, setup.createDestinationTable),
+    verifyCounts: guarded(redact, setup.verifyCounts),
     copyChunk: guarded(redact, copyChunkActivity(connectors)),
   };
 }

@@ -7,6 +7,8 @@ import type {
   Endpoint,
   EndpointsInput,
   PlanInput,
+  Verification,
+  VerifyInput,
 } from '../workflows/types';
 import type { CreateTableResult } from '../connectors/types';
 import type { ConnectorCache } from './connector-cache';
@@ -15,7 +17,10 @@ import { withHeartbeat } from './heartbeat';
 /** Chunks per migration are capped so the plan stays small in workflow state. */
 export const MAX_CHUNKS = 5_000;
 
-export function setupActivities(connectors: ConnectorCache) {
+/** Destinations that index asynchronously (Hydrolix) may lag; recount this many times before calling it a mismatch. */
+const VERIFY_ATTEMPTS = 6;
+
+export function setupActivities(connectors: ConnectorCache, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))) {
   return {
     async checkConnections({ source, destination }: EndpointsInput): Promise<ConnectionsChecked> {
       return withHeartbeat(async () => {
@@ -49,6 +54,21 @@ export function setupActivities(connectors: ConnectorCache) {
       return withHeartbeat(async () => {
         const dst = await connectors.destination(destination.type, destination.spec.connection);
         return dst.createTable(destination.spec as DestinationSpec, schema);
+      });
+    },
+
+    /** Source and destination row counts after the copy; a mismatch fails the run visibly. */
+    async verifyCounts({ source, destination, schema }: VerifyInput): Promise<Verification> {
+      return withHeartbeat(async () => {
+        const src = await connectors.source(source.type, source.spec.connection);
+        const dst = await connectors.destination(destination.type, destination.spec.connection);
+        const sourceRows = await src.countRows(source.spec, schema);
+        let destinationRows = await dst.countRows(destination.spec);
+        for (let i = 1; i < VERIFY_ATTEMPTS && destinationRows < sourceRows; i++) {
+          await sleep(500 * 2 ** i);
+          destinationRows = await dst.countRows(destination.spec);
+        }
+        return { sourceRows, destinationRows, ok: sourceRows === destinationRows };
       });
     },
   };

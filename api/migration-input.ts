@@ -1,5 +1,5 @@
 /** Translates a validated HTTP request into the workflow's input (camelCase, defaults filled, no secrets). */
-import { destinationTypes, sourceTypes } from '../connectors/registry';
+import { destinationTypes, sourceSpecError, sourceTypes } from '../connectors/registry';
 import type { SourceSpec } from '../connectors/types';
 import type { MigrationInput, MigrationOptions } from '../workflows/types';
 import type { CreateMigrationRequest, FieldError } from './schemas';
@@ -24,6 +24,17 @@ export function connectorTypeErrors(req: CreateMigrationRequest): FieldError[] {
     });
   }
   return errors;
+}
+
+/** The source connector's own static checks (e.g. one read-only SELECT), before anything starts. */
+export function sourceSpecErrors(req: CreateMigrationRequest): FieldError[] {
+  const spec = sourceSpec(req);
+  if (req.transform_query) {
+    const own = sourceSpecError(req.source_type, { ...spec, query: req.transform_query });
+    if (own) return [{ path: 'transform_query', message: own.replace('source_config.query', 'transform_query') }];
+  }
+  const message = sourceSpecError(req.source_type, spec);
+  return message ? [{ path: req.transform_query ? 'transform_query' : 'source_config.query', message }] : [];
 }
 
 /**

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ChunkHeartbeat } from '../workflows/types';
-import type { MigrationInput, Progress } from '../workflows/types';
+import type { MigrationInput, MigrationState, Progress } from '../workflows/types';
 import { MIGRATION_WORKFLOW } from '../workflows/types';
 import type { MigrationStatus, MigrationView } from './schemas';
 
@@ -17,6 +17,8 @@ export interface MigrationMemo {
 const QUERY_TIMEOUT_MS = 3_000;
 
 export class MigrationNotFound extends Error {}
+/** The request conflicts with the migration's status (e.g. retrying a running one). */
+export class MigrationConflict extends Error {}
 
 export class MigrationsService {
   constructor(
@@ -81,6 +83,40 @@ export class MigrationsService {
       await this.client.workflow.getHandle(id).cancel();
     }
     return view;
+  }
+
+  /**
+   * Resumes a failed or cancelled migration: a new run under the same id, carrying the last
+   * run's state, so finished chunks are skipped and interrupted ones resume from what landed.
+   */
+  async retry(id: string): Promise<MigrationView> {
+    const view = await this.get(id);
+    if (view.status !== 'failed' && view.status !== 'cancelled') {
+      throw new MigrationConflict(`only failed or cancelled migrations can be retried; this one is ${view.status}`);
+    }
+    const handle = this.client.workflow.getHandle(id);
+    let last: { input: MigrationInput; state: MigrationState };
+    try {
+      last = await handle.query('resume');
+    } catch (err) {
+      throw new Error(`cannot read the last run's state (is a worker running?): ${(err as Error).message}`);
+    }
+    const desc = await handle.describe();
+    const carried: MigrationState = {
+      ...last.state,
+      phase: 'pending',
+      error: undefined,
+      verification: undefined,
+      copyStartedAt: undefined,
+      runs: last.state.runs + 1,
+    };
+    await this.client.workflow.start(MIGRATION_WORKFLOW, {
+      workflowId: id,
+      taskQueue: this.taskQueue,
+      args: [{ ...last.input, carried }],
+      memo: desc.memo,
+    });
+    return { ...view, status: 'pending', error: null, phase: 'pending' };
   }
 
   /** The workflow's own progress query; undefined when no worker answers in time. */
@@ -160,5 +196,13 @@ function toView(
     rows_per_second: progress?.rowsPerSecond ?? null,
     target: progress?.target ?? null,
     warnings: progress?.warnings ?? [],
+    runs: progress?.runs ?? 1,
+    verification: progress?.verification
+      ? {
+          source_rows: progress.verification.sourceRows,
+          destination_rows: progress.verification.destinationRows,
+          ok: progress.verification.ok,
+        }
+      : null,
   };
 }

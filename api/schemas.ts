@@ -119,4 +119,7 @@ export interface MigrationView {
   rows_per_second: number | null;
   target: string | null;
   warnings: string[];
+  /** Workflow runs so far (continue-as-new and retries each add one). */
+  runs: number;
+  verification: { source_rows: number; destination_rows: number; ok: boolean } | null;
 }

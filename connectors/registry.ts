@@ -1,4 +1,4 @@
-import type { DestinationConnector, SourceConnector } from './types';
+import type { DestinationConnector, SourceConnector, SourceSpec } from './types';
 import type { Env } from './env';
 
 /**
@@ -12,6 +12,11 @@ export interface ConnectorDefinition {
   envPrefix: string;
   createSource?: (env: Env, connection?: string) => SourceConnector;
   createDestination?: (env: Env, connection?: string) => DestinationConnector;
+  /**
+   * Checks a source spec without connecting (e.g. the query is one read-only SELECT), so the
+   * API can refuse a bad request before any workflow starts. Throws with a message naming the field.
+   */
+  validateSource?: (spec: SourceSpec) => void;
 }
 
 const definitions = new Map<string, ConnectorDefinition>();
@@ -40,4 +45,14 @@ export function createDestination(type: string, env: Env, connection?: string): 
     throw new Error(`unknown destination connector type "${type}" (known: ${destinationTypes().join(', ')})`);
   }
   return def.createDestination(env, connection);
+}
+
+/** Static checks of a source spec; returns the error message or undefined. */
+export function sourceSpecError(type: string, spec: SourceSpec): string | undefined {
+  try {
+    definitions.get(type)?.validateSource?.(spec);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }

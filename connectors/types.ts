@@ -151,6 +151,8 @@ export interface DestinationConnector extends DataConnector {
   writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[]): Promise<number>;
   /** Rows already present in a key range, so a retried chunk resumes after them. */
   landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange): Promise<LandedRows>;
+  /** Rows in the whole destination table (the verification step compares it with the source). */
+  countRows(spec: DestinationSpec): Promise<number>;
 }
 
 /**

@@ -7,6 +7,7 @@
 import mysql from 'mysql2/promise';
 
 export async function seedSales(url: string, rows: number, table = 'sales_data'): Promise<void> {
+  // The table name is quoted below; callers pass plain names.
   const db = await mysql.createConnection({ uri: url, charset: 'utf8mb4' });
   const t = '`' + table.replace(/`/g, '``') + '`';
   await db.query(`DROP TABLE IF EXISTS ${t}`);

@@ -45,9 +45,20 @@ const copy = proxyActivities<Activities>({
 });
 
 export const progressQuery = defineQuery<Progress>('progress');
+/** Everything a retry needs to resume: the input and the full state (see api retry). */
+export const resumeQuery = defineQuery<{ input: MigrationInput; state: MigrationState }>('resume');
 
 function initialState(): MigrationState {
-  return { phase: 'pending', warnings: [], doneChunks: {}, rowsCopied: 0, copyMsBefore: 0, runs: 1 };
+  return {
+    phase: 'pending',
+    warnings: [],
+    doneChunks: {},
+    inFlight: [],
+    destinationPreexisted: false,
+    rowsCopied: 0,
+    copyMsBefore: 0,
+    runs: 1,
+  };
 }
 
 export function progressOf(state: MigrationState, now: number): Progress {
@@ -63,12 +74,14 @@ export function progressOf(state: MigrationState, now: number): Progress {
     warnings: state.warnings,
     error: state.error ?? null,
     runs: state.runs,
+    verification: state.verification ?? null,
   };
 }
 
 export async function migrationWorkflow(input: MigrationInput): Promise<Progress> {
   const state: MigrationState = input.carried ?? initialState();
   setHandler(progressQuery, () => progressOf(state, Date.now()));
+  setHandler(resumeQuery, () => ({ input: { ...input, carried: undefined }, state }));
   const endpoints = { source: input.source, destination: input.destination };
 
   try {
@@ -90,6 +103,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
       state.phase = 'creating_table';
       const created = await setup.createDestinationTable({ destination: input.destination, schema });
       state.target = created.target;
+      state.destinationPreexisted = !created.created;
       state.warnings.push(...created.warnings);
     }
 
@@ -99,8 +113,9 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     const pending: number[] = [];
     for (let i = 0; i < chunkCount(plan); i++) if (state.doneChunks[i] === undefined) pending.push(i);
 
-    // Chunks that were in flight when an earlier run ended may be partly written.
-    const resumedRun = state.runs > 1 || workflowInfo().attempt > 1;
+    // Only chunks that may hold rows already (in flight when an earlier run ended, or a
+    // pre-existing table) pay for asking the destination what landed.
+    const mayHaveLanded = new Set(state.inFlight);
     let finishedThisRun = 0;
     const shouldRollOver = () =>
       finishedThisRun >= input.options.chunksPerRun || workflowInfo().continueAsNewSuggested;
@@ -108,6 +123,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     const runLane = async () => {
       while (pending.length > 0 && !shouldRollOver()) {
         const chunkIndex = pending.shift()!;
+        if (!state.inFlight.includes(chunkIndex)) state.inFlight.push(chunkIndex);
         const result = await copy.copyChunk({
           migrationId: input.migrationId,
           chunkIndex,
@@ -116,9 +132,10 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
           destination: input.destination,
           schema,
           batchRows: input.options.batchRows,
-          mayHaveLanded: resumedRun,
+          mayHaveLanded: state.destinationPreexisted || mayHaveLanded.has(chunkIndex),
         });
         state.doneChunks[chunkIndex] = result.rows;
+        state.inFlight = state.inFlight.filter((i) => i !== chunkIndex);
         state.rowsCopied += result.rows;
         finishedThisRun++;
       }
@@ -134,6 +151,22 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
 
     state.copyMsBefore += Date.now() - (state.copyStartedAt ?? Date.now());
     state.copyStartedAt = undefined;
+
+    state.phase = 'verifying';
+    state.verification = await setup.verifyCounts({
+      source: input.source,
+      destination: input.destination,
+      schema,
+      rowsCopied: state.rowsCopied,
+    });
+    if (!state.verification.ok) {
+      const v = state.verification;
+      throw ApplicationFailure.create({
+        type: 'VerificationFailed',
+        message: `verification failed: source has ${v.sourceRows} rows, destination ${state.target} has ${v.destinationRows}`,
+        nonRetryable: true,
+      });
+    }
     state.phase = 'completed';
     return progressOf(state, Date.now());
   } catch (err) {

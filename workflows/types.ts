@@ -41,6 +41,7 @@ export type Phase =
   | 'planning'
   | 'creating_table'
   | 'copying'
+  | 'verifying'
   | 'completed'
   | 'failed'
   | 'cancelled';
@@ -61,12 +62,23 @@ export interface MigrationState {
   plan?: ChunkPlan;
   /** Rows copied by each finished chunk, by chunk index. A finished chunk is never copied again. */
   doneChunks: Record<number, number>;
+  /** Chunks started but not finished: a later run must ask the destination what of them landed. */
+  inFlight: number[];
+  /** The destination table existed before this migration created it: any chunk may already be there. */
+  destinationPreexisted: boolean;
+  verification?: Verification;
   rowsCopied: number;
   /** Milliseconds spent copying in earlier runs (for rows/s across continue-as-new). */
   copyMsBefore: number;
   copyStartedAt?: number;
   runs: number;
   error?: string;
+}
+
+export interface Verification {
+  sourceRows: number;
+  destinationRows: number;
+  ok: boolean;
 }
 
 export interface Progress {
@@ -80,6 +92,7 @@ export interface Progress {
   warnings: string[];
   error: string | null;
   runs: number;
+  verification: Verification | null;
 }
 
 export function chunkRange(plan: ChunkPlan, index: number): KeyRange {
@@ -109,6 +122,13 @@ export interface PlanInput {
   source: Endpoint<SourceSpec>;
   schema: TableSchema;
   chunkRows: number;
+}
+
+export interface VerifyInput {
+  source: Endpoint<SourceSpec>;
+  destination: Endpoint<DestinationSpec>;
+  schema: TableSchema;
+  rowsCopied: number;
 }
 
 export interface CreateTableInput {

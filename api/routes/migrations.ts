@@ -1,7 +1,7 @@
 /** /api/migrations: start, list, inspect and cancel migrations. */
 import { Hono } from 'hono';
-import { connectorTypeErrors, toMigrationInput } from '../migration-input';
-import { MigrationNotFound, type MigrationsService } from '../migrations-service';
+import { connectorTypeErrors, sourceSpecErrors, toMigrationInput } from '../migration-input';
+import { MigrationConflict, MigrationNotFound, type MigrationsService } from '../migrations-service';
 import { validateCreateMigration } from '../schemas';
 import { readJson } from '../read-json';
 
@@ -15,6 +15,8 @@ export function migrationsRouter(service: MigrationsService) {
     if (!checked.ok) return c.json({ error: 'invalid migration request', fields: checked.errors }, 400);
     const typeErrors = connectorTypeErrors(checked.value);
     if (typeErrors.length > 0) return c.json({ error: 'invalid migration request', fields: typeErrors }, 400);
+    const specErrors = sourceSpecErrors(checked.value);
+    if (specErrors.length > 0) return c.json({ error: 'invalid migration request', fields: specErrors }, 400);
     const input = toMigrationInput(checked.value, service.newId(), new Date().toISOString());
     const view = await service.start(input);
     return c.json(view, 201);
@@ -32,8 +34,11 @@ export function migrationsRouter(service: MigrationsService) {
     return c.json({ ...before, cancel_requested: true }, 202);
   });
 
+  app.post('/:id/retry', async (c) => c.json(await service.retry(c.req.param('id')), 202));
+
   app.onError((err, c) => {
     if (err instanceof MigrationNotFound) return c.json({ error: `no migration with id "${err.message}"` }, 404);
+    if (err instanceof MigrationConflict) return c.json({ error: err.message }, 409);
     throw err;
   });
 

@@ -6,6 +6,7 @@ import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
 import { describeServer, detectFlavor, type Queryable, type ServerFlavor } from './flavor';
 import { openPool, sanitizeError } from './pool';
 import * as reader from './read';
+import { validateQuery } from './sql';
 import { describeSource, listTables } from './schema';
 
 export interface SingleStoreSourceOptions {
@@ -111,6 +112,9 @@ export const singlestoreConnector: ConnectorDefinition = {
   type: 'SINGLESTORE',
   envPrefix: ENV_PREFIX,
   createSource: (env: Env, connection?: string) => SingleStoreSource.fromEnv(env, connection),
+  validateSource: (spec: SourceSpec) => {
+    if (spec.query !== undefined) validateQuery(spec.query);
+  },
 };
 
 export { readConfig } from './config';
