@@ -5,49 +5,65 @@
  * "heartbeated" does not duplicate rows.
  */
 import { Context } from '@temporalio/activity';
-import type { Row } from '../connectors/types';
+import type { DestinationConnector, KeyRange, Row, SourceConnector } from '../connectors/types';
 import type { ChunkHeartbeat, ChunkResult, CopyChunkInput } from '../workflows/types';
 import type { ConnectorCache } from './connector-cache';
 import { keyIndexes, keyOf } from './keys';
 import { readAhead } from './read-ahead';
 
+/** Where a chunk starts: its lower bound, its last heartbeat, or what the destination already holds. */
+async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Promise<ChunkHeartbeat & { resumedRows: number }> {
+  const ctx = Context.current();
+  const beat = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
+  const start = { cursor: beat?.cursor ?? input.range.after, rows: beat?.rows ?? 0, resumedRows: 0 };
+  if (!beat && ctx.info.attempt === 1 && !input.mayHaveLanded) return start;
+  ctx.heartbeat(beat); // keep the recorded position while asking
+  const landed = await dst.landedRows(input.destination.spec, input.schema, input.range);
+  ctx.log.info('chunk resumes', { chunk: input.chunkIndex, landedRows: landed.rows, heartbeatRows: start.rows });
+  // Fewer rows visible than heartbeated means the destination is still indexing: trust the
+  // heartbeat then, it only ever records acknowledged writes.
+  if (landed.lastKey && landed.rows >= start.rows) return { cursor: landed.lastKey, rows: landed.rows, resumedRows: landed.rows };
+  return { ...start, resumedRows: landed.rows };
+}
+
+async function copyRange(
+  input: CopyChunkInput,
+  src: SourceConnector,
+  dst: DestinationConnector,
+  progress: ChunkHeartbeat,
+  signal: AbortSignal,
+): Promise<void> {
+  const ctx = Context.current();
+  const keyIdx = keyIndexes(input.schema);
+  const range: KeyRange = { after: progress.cursor, upTo: input.range.upTo };
+  const batches = readAhead<Row[]>(src.readData(input.source.spec, input.schema, range, { batchRows: input.batchRows, signal }));
+  for await (const batch of batches) {
+    if (batch.length === 0) continue;
+    await dst.writeData(input.destination.spec, input.schema, batch);
+    progress.rows += batch.length;
+    progress.cursor = keyOf(batch[batch.length - 1], keyIdx, input.schema);
+    ctx.heartbeat({ ...progress });
+  }
+}
+
 export function copyChunkActivity(connectors: ConnectorCache) {
   return async function copyChunk(input: CopyChunkInput): Promise<ChunkResult> {
     const ctx = Context.current();
-    const { source, destination, schema, range } = input;
+    const { source, destination } = input;
     const [src, dst] = await Promise.all([
       connectors.source(source.type, source.spec.connection),
       connectors.destination(destination.type, destination.spec.connection),
     ]);
-    const keyIdx = keyIndexes(schema);
-
-    const beat = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
-    let cursor = beat?.cursor ?? range.after;
-    let rows = beat?.rows ?? 0;
-    let resumedRows = 0;
-    if (beat || ctx.info.attempt > 1 || input.mayHaveLanded) {
-      ctx.heartbeat(beat); // keep the recorded position while asking
-      const landed = await dst.landedRows(destination.spec, schema, range);
-      // Fewer rows visible than heartbeated means the destination is still indexing:
-      // trust the heartbeat then, it only ever records acknowledged writes.
-      if (landed.lastKey && landed.rows >= rows) {
-        cursor = landed.lastKey;
-        rows = landed.rows;
-      }
-      resumedRows = landed.rows;
-      ctx.log.info('chunk resumes', { chunk: input.chunkIndex, landedRows: landed.rows });
+    const { resumedRows, ...start } = await resumePoint(input, dst);
+    const progress: ChunkHeartbeat = { ...start };
+    // Heartbeat on a timer too, so one slow write (a destination backing off on 429/503)
+    // is not mistaken for a dead worker.
+    const keepAlive = setInterval(() => ctx.heartbeat({ ...progress }), 5_000);
+    try {
+      await copyRange(input, src, dst, progress, ctx.cancellationSignal);
+    } finally {
+      clearInterval(keepAlive);
     }
-
-    const batches = readAhead<Row[]>(
-      src.readData(source.spec, schema, { after: cursor, upTo: range.upTo }, { batchRows: input.batchRows, signal: ctx.cancellationSignal }),
-    );
-    for await (const batch of batches) {
-      if (batch.length === 0) continue;
-      await dst.writeData(destination.spec, schema, batch);
-      rows += batch.length;
-      cursor = keyOf(batch[batch.length - 1], keyIdx, schema);
-      ctx.heartbeat({ cursor, rows } satisfies ChunkHeartbeat);
-    }
-    return { rows, lastKey: cursor, resumedRows };
+    return { rows: progress.rows, lastKey: progress.cursor, resumedRows };
   };
 }

@@ -24,8 +24,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { project: string; dbFile?: string }): Promise<Stack> {
-  const temporal = await startTestTemporal({ dbFile: opts.dbFile });
+export async function startStack(opts: { project: string; dbFile?: string; dynamicConfig?: Record<string, unknown> }): Promise<Stack> {
+  const temporal = await startTestTemporal({ dbFile: opts.dbFile, dynamicConfig: opts.dynamicConfig });
   const emulator = await startHydrolixEmulator({ port: 0, users: [EMULATOR_USER] });
   const taskQueue = `es-test-${Math.random().toString(36).slice(2, 8)}`;
   const workerEnv: NodeJS.ProcessEnv = {
