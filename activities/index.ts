@@ -3,7 +3,9 @@
  * activities the worker registers. Every activity passes errors through `guarded`,
  * which classifies them (permanent vs retryable) and strips secrets.
  */
+import type { Client } from '@temporalio/client';
 import type { Env } from '../connectors/env';
+import { advanceScheduleMarkActivity } from './schedule-mark';
 import { ConnectorCache } from './connector-cache';
 import { copyChunkActivity } from './copy-chunk';
 import { guarded } from './failures';
@@ -13,6 +15,8 @@ import { setupActivities } from './setup';
 export interface ActivityDeps {
   env: Env;
   connectors?: ConnectorCache;
+  /** Temporal client (schedule updates); created lazily by the worker. */
+  temporalClient?: () => Promise<Client>;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -25,6 +29,14 @@ export function createActivities(deps: ActivityDeps) {
     planChunks: guarded(redact, setup.planChunks),
     createDestinationTable: guarded(redact, setup.createDestinationTable),
     verifyCounts: guarded(redact, setup.verifyCounts),
+    incrementalWindow: guarded(redact, setup.incrementalWindow),
+    advanceScheduleMark: guarded(
+      redact,
+      advanceScheduleMarkActivity(
+        deps.temporalClient ??
+          (() => Promise.reject(new Error('this worker has no Temporal client for schedule updates'))),
+      ),
+    ),
     copyChunk: guarded(redact, copyChunkActivity(connectors)),
   };
 }

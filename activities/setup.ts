@@ -9,7 +9,9 @@ import type {
   PlanInput,
   Verification,
   VerifyInput,
+  WindowInput,
 } from '../workflows/types';
+import type { CursorWindow } from '../connectors/types';
 import type { CreateTableResult } from '../connectors/types';
 import type { ConnectorCache } from './connector-cache';
 import { withHeartbeat } from './heartbeat';
@@ -57,12 +59,31 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
       });
     },
 
+    /**
+     * The window an incremental run copies: rows past the last high-water mark, up to the
+     * greatest cursor value present now. Rows sharing that boundary value are all copied by
+     * this run and excluded from the next one (its window starts strictly after it).
+     */
+    async incrementalWindow({ source, schema, column, after }: WindowInput): Promise<CursorWindow> {
+      return withHeartbeat(async () => {
+        const src = await connectors.source(source.type, source.spec.connection);
+        const upTo = await src.maxValue({ ...source.spec, window: { column, after, upTo: null } }, schema, column);
+        return { column, after, upTo: upTo ?? after };
+      });
+    },
+
     /** Source and destination row counts after the copy; a mismatch fails the run visibly. */
-    async verifyCounts({ source, destination, schema }: VerifyInput): Promise<Verification> {
+    async verifyCounts({ source, destination, schema, rowsCopied, incremental }: VerifyInput): Promise<Verification> {
       return withHeartbeat(async () => {
         const src = await connectors.source(source.type, source.spec.connection);
         const dst = await connectors.destination(destination.type, destination.spec.connection);
         const sourceRows = await src.countRows(source.spec, schema);
+        if (incremental) {
+          // The destination holds earlier runs too (and, on append-only stores, every version),
+          // so an incremental run checks its own window: rows there = rows it copied.
+          const destinationRows = await dst.countRows(destination.spec);
+          return { sourceRows, destinationRows, ok: sourceRows === rowsCopied };
+        }
         let destinationRows = await dst.countRows(destination.spec);
         for (let i = 1; i < VERIFY_ATTEMPTS && destinationRows < sourceRows; i++) {
           await sleep(500 * 2 ** i);

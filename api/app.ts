@@ -4,6 +4,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { migrationsRouter } from './routes/migrations';
 import { MigrationsService } from './migrations-service';
+import { schedulesRouter } from './routes/schedules';
+import { SchedulesService } from './schedules-service';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -22,6 +24,7 @@ export function createApp({ client, connection, taskQueue }: AppDeps) {
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `request body larger than ${MAX_BODY_BYTES} bytes` }, 413) }),
   );
   app.route('/api/migrations', migrationsRouter(service));
+  app.route('/api/schedules', schedulesRouter(new SchedulesService(client, taskQueue, service)));
 
   app.get('/healthz', async (c) => {
     try {

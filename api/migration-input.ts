@@ -9,6 +9,7 @@ export const DEFAULT_OPTIONS: MigrationOptions = {
   batchRows: 5_000,
   parallelism: 2,
   chunksPerRun: 500,
+  mode: 'full',
 };
 
 /** Connector names must be registered; checked here so nothing starts for an unknown one. */
@@ -56,6 +57,8 @@ export function toMigrationInput(req: CreateMigrationRequest, migrationId: strin
   const d = req.destination_config;
   const options: Record<string, string> = {};
   if (d.timestamp_column) options.timestamp_column = d.timestamp_column;
+  const mode = req.options?.mode ?? 'full';
+  options.write_mode = d.write_mode ?? (mode === 'incremental' ? 'upsert' : 'append');
   return {
     migrationId,
     name: req.name,
@@ -70,6 +73,8 @@ export function toMigrationInput(req: CreateMigrationRequest, migrationId: strin
       batchRows: req.options?.batch_rows ?? DEFAULT_OPTIONS.batchRows,
       parallelism: req.options?.parallelism ?? DEFAULT_OPTIONS.parallelism,
       chunksPerRun: DEFAULT_OPTIONS.chunksPerRun,
+      mode,
+      ...(mode === 'incremental' ? { cursorColumn: req.options?.cursor_column, highWaterMark: req.options?.high_water_mark ?? null } : {}),
     },
   };
 }

@@ -12,6 +12,8 @@ export interface MigrationMemo {
   source_type: string;
   destination_type: string;
   created_at: string;
+  /** Set on runs started by a schedule (api/schedules-service.ts); those have no created_at. */
+  schedule_id?: string;
 }
 
 const QUERY_TIMEOUT_MS = 3_000;
@@ -196,7 +198,9 @@ function toView(
     rows_per_second: progress?.rowsPerSecond ?? null,
     target: progress?.target ?? null,
     warnings: progress?.warnings ?? [],
+    high_water_mark: progress?.highWaterMark ?? null,
     runs: progress?.runs ?? 1,
+    schedule_id: memo.schedule_id ?? null,
     verification: progress?.verification
       ? {
           source_rows: progress.verification.sourceRows,

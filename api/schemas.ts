@@ -33,6 +33,8 @@ export const destinationConfigSchema = z
     project: identifier('project').optional(),
     schema: identifier('schema').optional(),
     timestamp_column: identifier('timestamp_column').optional(),
+    /** append (default for full), upsert on the key (default for incremental), or replace (empty the table first). */
+    write_mode: z.enum(['append', 'upsert', 'replace']).optional(),
   })
   .strict();
 
@@ -41,8 +43,20 @@ export const optionsSchema = z
     chunk_rows: z.number().int().min(100).max(5_000_000).optional(),
     batch_rows: z.number().int().min(10).max(200_000).optional(),
     parallelism: z.number().int().min(1).max(64).optional(),
+    mode: z.enum(['full', 'incremental']).optional(),
+    cursor_column: identifier('cursor_column').optional(),
+    /** Exclusive lower bound for an incremental run's cursor (e.g. the last run's high_water_mark). */
+    high_water_mark: z.union([z.string().min(1).max(64), z.number()]).nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.mode !== 'incremental' || o.cursor_column !== undefined, {
+    message: 'incremental mode needs options.cursor_column (a timestamp or other monotonic column)',
+    path: ['cursor_column'],
+  })
+  .refine((o) => o.mode === 'incremental' || (o.cursor_column === undefined && o.high_water_mark === undefined), {
+    message: 'cursor_column and high_water_mark only apply to options.mode "incremental"',
+    path: ['mode'],
+  });
 
 const connectorType = z.string().min(1).max(64).regex(/^[A-Z][A-Z0-9_]*$/, 'connector types are upper-case names such as SINGLESTORE');
 
@@ -119,7 +133,11 @@ export interface MigrationView {
   rows_per_second: number | null;
   target: string | null;
   warnings: string[];
+  /** Incremental runs: the cursor value the next run starts after. */
+  high_water_mark: string | number | null;
   /** Workflow runs so far (continue-as-new and retries each add one). */
   runs: number;
+  /** The schedule that started this run, or null for migrations started directly. */
+  schedule_id: string | null;
   verification: { source_rows: number; destination_rows: number; ok: boolean } | null;
 }

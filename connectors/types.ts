@@ -35,6 +35,8 @@ export interface Column {
   nullable: boolean;
   /** The source's own spelling of the type, e.g. `bigint(20) unsigned`, for messages and docs. */
   sourceType: string;
+  /** Values come from an auto-increment sequence (matters for incremental cursors). */
+  autoIncrement?: boolean;
 }
 
 export interface TableSchema {
@@ -85,6 +87,14 @@ export interface SourceSpec {
   query?: string;
   /** Explicit ordering key when the row set has no primary/unique key. */
   orderBy?: string[];
+  /** Incremental window: only rows with `after` < column <= `upTo` (null = unbounded). */
+  window?: CursorWindow;
+}
+
+export interface CursorWindow {
+  column: string;
+  after: KeyValue | null;
+  upTo: KeyValue | null;
 }
 
 export interface DestinationSpec {
@@ -125,6 +135,8 @@ export interface SourceConnector extends DataConnector {
    * The chunks are (null, b0], (b0, b1], ..., (bn, null).
    */
   planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]>;
+  /** Greatest value of a column over the row set (incremental high-water mark); null when empty. */
+  maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null>;
   /** Streams the rows of a key range in key order, in batches of at most `batchRows`. Never loads the range at once. */
   readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]>;
 }

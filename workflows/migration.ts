@@ -75,6 +75,7 @@ export function progressOf(state: MigrationState, now: number): Progress {
     error: state.error ?? null,
     runs: state.runs,
     verification: state.verification ?? null,
+    highWaterMark: state.window ? state.window.upTo : null,
   };
 }
 
@@ -95,9 +96,20 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
       state.schema = await setup.readSourceSchema(input.source);
     }
     const schema = state.schema;
+    if (input.options.mode === 'incremental' && !state.window) {
+      state.phase = 'planning';
+      state.window = await setup.incrementalWindow({
+        source: input.source,
+        schema,
+        column: input.options.cursorColumn!,
+        after: input.options.highWaterMark ?? null,
+      });
+    }
+    // The row set this run copies: everything, or the incremental window.
+    const source = state.window ? { ...input.source, spec: { ...input.source.spec, window: state.window } } : input.source;
     if (!state.plan) {
       state.phase = 'planning';
-      state.plan = await setup.planChunks({ source: input.source, schema, chunkRows: input.options.chunkRows });
+      state.plan = await setup.planChunks({ source, schema, chunkRows: input.options.chunkRows });
     }
     if (!state.target) {
       state.phase = 'creating_table';
@@ -128,7 +140,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
           migrationId: input.migrationId,
           chunkIndex,
           range: chunkRange(plan, chunkIndex),
-          source: input.source,
+          source,
           destination: input.destination,
           schema,
           batchRows: input.options.batchRows,
@@ -154,18 +166,26 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
 
     state.phase = 'verifying';
     state.verification = await setup.verifyCounts({
-      source: input.source,
+      source,
       destination: input.destination,
       schema,
       rowsCopied: state.rowsCopied,
+      incremental: state.window !== undefined,
     });
     if (!state.verification.ok) {
       const v = state.verification;
       throw ApplicationFailure.create({
         type: 'VerificationFailed',
-        message: `verification failed: source has ${v.sourceRows} rows, destination ${state.target} has ${v.destinationRows}`,
+        message: state.window
+          ? `verification failed: the source window holds ${v.sourceRows} rows but ${state.rowsCopied} were copied`
+          : `verification failed: source has ${v.sourceRows} rows, destination ${state.target} has ${v.destinationRows}`,
         nonRetryable: true,
       });
+    }
+    // A scheduled incremental run hands its high-water mark to the next run through the schedule.
+    const scheduleId = (workflowInfo().memo as { schedule_id?: string } | undefined)?.schedule_id;
+    if (scheduleId && state.window && state.window.upTo !== null) {
+      await setup.advanceScheduleMark({ scheduleId, highWaterMark: state.window.upTo });
     }
     state.phase = 'completed';
     return progressOf(state, Date.now());

@@ -2,7 +2,7 @@
  * Workflow inputs, state and activity I/O. Plain types only (the workflow sandbox imports them).
  * Nothing here carries credentials: connections are named, secrets live in the worker's env.
  */
-import type { DestinationSpec, KeyRange, KeyTuple, SourceSpec, TableSchema } from '../connectors/types';
+import type { CursorWindow, DestinationSpec, KeyRange, KeyTuple, KeyValue, SourceSpec, TableSchema } from '../connectors/types';
 
 export const TASK_QUEUE_DEFAULT = 'epic-shelter';
 export const MIGRATION_WORKFLOW = 'migrationWorkflow';
@@ -21,6 +21,11 @@ export interface MigrationOptions {
   parallelism: number;
   /** Chunks finished per workflow run before continue-as-new (keeps history small). */
   chunksPerRun: number;
+  /** `full` copies the whole row set; `incremental` only rows past the last high-water mark. */
+  mode: 'full' | 'incremental';
+  cursorColumn?: string;
+  /** Exclusive lower bound of the cursor for an incremental run (null: from the beginning). */
+  highWaterMark?: KeyValue | null;
 }
 
 export interface MigrationInput {
@@ -67,6 +72,8 @@ export interface MigrationState {
   /** The destination table existed before this migration created it: any chunk may already be there. */
   destinationPreexisted: boolean;
   verification?: Verification;
+  /** Incremental runs: the cursor window this run copies; `upTo` becomes the next high-water mark. */
+  window?: CursorWindow;
   rowsCopied: number;
   /** Milliseconds spent copying in earlier runs (for rows/s across continue-as-new). */
   copyMsBefore: number;
@@ -93,6 +100,7 @@ export interface Progress {
   error: string | null;
   runs: number;
   verification: Verification | null;
+  highWaterMark: KeyValue | null;
 }
 
 export function chunkRange(plan: ChunkPlan, index: number): KeyRange {
@@ -124,11 +132,25 @@ export interface PlanInput {
   chunkRows: number;
 }
 
+export interface WindowInput {
+  source: Endpoint<SourceSpec>;
+  schema: TableSchema;
+  column: string;
+  after: KeyValue | null;
+}
+
+export interface AdvanceMarkInput {
+  scheduleId: string;
+  highWaterMark: KeyValue;
+}
+
 export interface VerifyInput {
   source: Endpoint<SourceSpec>;
   destination: Endpoint<DestinationSpec>;
   schema: TableSchema;
   rowsCopied: number;
+  /** Incremental runs verify the window against what this run copied, not whole-table counts. */
+  incremental: boolean;
 }
 
 export interface CreateTableInput {

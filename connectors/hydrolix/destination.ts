@@ -130,6 +130,16 @@ export class HydrolixDestination implements DestinationConnector {
     const transform = this.transformName(spec);
     const { columns, names, primary, warnings } = buildOutputColumns(schema, spec.options);
     warnings.push(...keyOrderWarnings(schema));
+    // Hydrolix is append-only (doc §8): no upsert, and emptying a table is an explicit admin step.
+    const writeMode = spec.options?.write_mode;
+    if (writeMode === 'replace') {
+      throw new PermanentError('destination_config.write_mode "replace" is not supported for Hydrolix (append-only); truncate the table yourself or use a new table');
+    }
+    if (writeMode === 'upsert') {
+      warnings.push(
+        `Hydrolix keeps every version of a row (append-only); read the latest with SELECT * FROM ${t.project}.${t.table} ORDER BY <cursor> DESC LIMIT 1 BY <key>`,
+      );
+    }
     const org = await this.auth.orgId();
     const { obj: project } = await this.api.ensureProject(org, t.project);
     const { obj: table, created } = await this.api.ensureTable(org, project.uuid, t.table, TABLE_SETTINGS);

@@ -1,7 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { ConnectorDefinition } from '../registry';
 import type { Env } from '../env';
-import type { ConnectionInfo, KeyRange, KeyTuple, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema } from '../types';
+import type { ConnectionInfo, KeyRange, KeyTuple, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema } from '../types';
 import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
 import { describeServer, detectFlavor, type Queryable, type ServerFlavor } from './flavor';
 import { openPool, sanitizeError } from './pool';
@@ -58,6 +58,10 @@ export class SingleStoreSource implements SourceConnector {
 
   async countRows(spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number> {
     return this.run((db, server) => reader.countRows(this.ctx(db, server), spec, schema, range));
+  }
+
+  async maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null> {
+    return this.run((db, server) => reader.maxValue(this.ctx(db, server), spec, schema, column));
   }
 
   async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]> {

@@ -1,6 +1,6 @@
-import { PermanentError, type Column, type KeyRange, type KeyTuple, type Row, type SourceSpec, type TableSchema } from '../types';
+import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyValue, type Row, type SourceSpec, type TableSchema } from '../types';
 import type { Flavor, Queryable } from './flavor';
-import { orderByKey, rangeWhere, selectExpr, sourceRef } from './sql';
+import { orderByKey, quoteIdent, rangeWhere, selectExpr, windowedRef } from './sql';
 import { makeConverter, toKeyValue, type ConvertContext, type Converter } from './values';
 
 /*
@@ -24,7 +24,7 @@ function keyColumns(schema: TableSchema): Column[] {
 
 export async function countRows(ctx: ReadContext, spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number> {
   const where = rangeWhere(keyColumns(schema), range?.after ?? null, range?.upTo ?? null, ctx.flavor);
-  const [r] = await ctx.db.query(`SELECT COUNT(*) AS n FROM ${sourceRef(spec)}${where.sql}`, where.params);
+  const [r] = await ctx.db.query(`SELECT COUNT(*) AS n FROM ${windowedRef(spec, schema, ctx.flavor)}${where.sql}`, where.params);
   return Number((r as Array<{ n: unknown }>)[0].n);
 }
 
@@ -39,7 +39,7 @@ export async function planBoundaries(ctx: ReadContext, spec: SourceSpec, schema:
   if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new PermanentError('chunkRows must be a positive integer');
   const keyCols = keyColumns(schema);
   const convs = keyCols.map((c) => makeConverter(c, ctx));
-  const select = `SELECT ${keyCols.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${sourceRef(spec)}`;
+  const select = `SELECT ${keyCols.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${windowedRef(spec, schema, ctx.flavor)}`;
   const out: KeyTuple[] = [];
   let prev: KeyTuple | null = null;
   for (;;) {
@@ -64,7 +64,7 @@ export async function* readData(
   const keyCols = keyColumns(schema);
   const keyIdx = schema.key.map((k) => schema.columns.findIndex((c) => c.name === k));
   const convs: Converter[] = schema.columns.map((c) => makeConverter(c, ctx));
-  const select = `SELECT ${schema.columns.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${sourceRef(spec)}`;
+  const select = `SELECT ${schema.columns.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${windowedRef(spec, schema, ctx.flavor)}`;
   let after = range.after;
   for (;;) {
     if (opts.signal?.aborted) return;
@@ -78,4 +78,22 @@ export async function* readData(
     yield rows;
     if (raw.length < opts.batchRows) return;
   }
+}
+
+/** Greatest value of a column over the (windowed) row set, as a canonical key value; null when empty. */
+export async function maxValue(ctx: ReadContext, spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null> {
+  const col = schema.columns.find((c) => c.name === column);
+  if (!col) throw new PermanentError(`options.cursor_column \`${column}\` is not a column of the source rows`);
+  if (col.autoIncrement && ctx.flavor === 'singlestore') {
+    // SingleStore AUTO_INCREMENT values are unique but not monotonic across aggregators, so
+    // `id > last_id` would silently skip rows (docs: create-table-with-an-auto-increment-column).
+    throw new PermanentError(
+      `options.cursor_column \`${column}\` is AUTO_INCREMENT, which SingleStore does not keep monotonic; use a timestamp column such as updated_at`,
+    );
+  }
+  const conv = makeConverter(col, ctx);
+  const sql = `SELECT ${selectExpr(col, ctx.flavor)} FROM ${windowedRef(spec, schema, ctx.flavor)} ORDER BY ${quoteIdent(column)} DESC LIMIT 1`;
+  const r = await queryArrays(ctx.db, sql, []);
+  if (r.length === 0 || r[0][0] === null) return null;
+  return toKeyValue(col, conv(r[0][0]));
 }

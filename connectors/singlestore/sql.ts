@@ -1,4 +1,5 @@
-import { PermanentError, type Column, type KeyTuple, type KeyValue, type SourceSpec } from '../types';
+import { format } from 'mysql2';
+import { PermanentError, type Column, type KeyTuple, type KeyValue, type SourceSpec, type TableSchema } from '../types';
 import type { Flavor } from './flavor';
 import { SPATIAL_TYPES } from './type-map';
 
@@ -83,6 +84,23 @@ export function sourceRef(spec: SourceSpec): string {
   if (spec.query !== undefined) return `(\n${validateQuery(spec.query)}\n) AS _es_q`;
   if (!spec.table) throw new PermanentError('source_config needs a table or a query');
   return quoteIdent(spec.table);
+}
+
+/**
+ * The row set narrowed to an incremental window (`after` < cursor <= `upTo`), as a derived
+ * table. Values are inlined as escaped literals (mysql2 `format`), typed like key values.
+ */
+export function windowedRef(spec: SourceSpec, schema: TableSchema, flavor: Flavor): string {
+  const base = sourceRef(spec);
+  const w = spec.window;
+  if (!w) return base;
+  const col = schema.columns.find((c) => c.name === w.column);
+  if (!col) throw new PermanentError(`options.cursor_column \`${w.column}\` is not a column of the source rows`);
+  const conds: string[] = [];
+  if (w.after !== null) conds.push(`${quoteIdent(col.name)} > ${format('?', [keyParam(col, w.after, flavor) as never])}`);
+  if (w.upTo !== null) conds.push(`${quoteIdent(col.name)} <= ${format('?', [keyParam(col, w.upTo, flavor) as never])}`);
+  if (conds.length === 0) return base;
+  return `(SELECT * FROM ${base} WHERE ${conds.join(' AND ')}) AS _es_w`;
 }
 
 const baseType = (sourceType: string) => /^[a-z ]+/i.exec(sourceType)?.[0].trim().toLowerCase() ?? '';

@@ -1,0 +1,387 @@
+/**
+ * The schedules HTTP contract (snake_case JSON): a recurring migration is a Temporal Schedule
+ * whose action starts `migrationWorkflow`. The nested `migration` is exactly the body of
+ * `POST /api/migrations`, checked by the same functions; its errors carry a `migration.` prefix.
+ */
+import type { CalendarSpec, DayOfWeek, LooseRange, Month, ScheduleSpec } from '@temporalio/client';
+import { z } from 'zod';
+import { connectorTypeErrors, sourceSpecErrors } from './migration-input';
+import { type CreateMigrationRequest, type FieldError, type Validated, fieldErrors, validateCreateMigration } from './schemas';
+
+// ---- durations: "90s", "30m", "1h", "1d", "1h30m" (units d, h, m, s, largest first, each at most once) ----
+
+const DURATION = /^(?:(\d{1,6})d)?(?:(\d{1,6})h)?(?:(\d{1,6})m)?(?:(\d{1,6})s)?$/;
+const UNIT_MS = [86_400_000, 3_600_000, 60_000, 1_000];
+const DAY_MS = 86_400_000;
+
+/** Milliseconds of a duration string, or undefined when it does not follow the grammar. */
+export function parseDuration(text: string): number | undefined {
+  const m = DURATION.exec(text);
+  if (!m || text === '') return undefined;
+  return UNIT_MS.reduce((sum, unit, i) => sum + (m[i + 1] ? Number(m[i + 1]) * unit : 0), 0);
+}
+
+/** The inverse of parseDuration, e.g. 5_400_000 → "1h30m"; 0 → "0s". */
+export function formatDuration(ms: number): string {
+  let rest = Math.round(ms / 1000) * 1000;
+  let out = '';
+  for (const [i, unit] of UNIT_MS.entries()) {
+    const n = Math.floor(rest / unit);
+    rest -= n * unit;
+    if (n > 0) out += `${n}${'dhms'[i]}`;
+  }
+  return out || '0s';
+}
+
+const DURATION_HELP = 'a duration such as "90s", "30m", "1h", "1d" or "1h30m" (units d, h, m, s)';
+
+const duration = (what: string, minMs: number, maxMs: number) =>
+  z.string().superRefine((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) ctx.addIssue({ code: 'custom', message: `${what} must be ${DURATION_HELP}` });
+    else if (ms < minMs || ms > maxMs) {
+      ctx.addIssue({ code: 'custom', message: `${what} must be between ${formatDuration(minMs)} and ${formatDuration(maxMs)}` });
+    }
+  });
+
+const every = duration('interval', 1_000, 366 * DAY_MS);
+const intervalSchema = z.union([
+  every,
+  z
+    .object({ every, offset: duration('interval offset', 0, 366 * DAY_MS).optional() })
+    .strict()
+    .refine((i) => i.offset === undefined || parseDuration(i.offset)! < parseDuration(i.every)!, {
+      message: 'interval offset must be shorter than the interval',
+      path: ['offset'],
+    }),
+]);
+
+// ---- cron: 5 fields (minute hour day_of_month month day_of_week) or @hourly/@daily/@weekly/@monthly/@yearly ----
+
+const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DOW_NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const CRON_FIELDS: Array<{ name: string; min: number; max: number; names?: string[]; base?: number }> = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: MONTH_NAMES, base: 1 },
+  { name: 'day of week', min: 0, max: 6, names: DOW_NAMES, base: 0 },
+];
+const CRON_SHORTHANDS = ['@hourly', '@daily', '@weekly', '@monthly', '@yearly', '@annually'];
+
+/** A message saying what is wrong with a cron expression, or undefined when it looks valid. */
+export function cronError(expr: string): string | undefined {
+  const text = expr.trim();
+  if (CRON_SHORTHANDS.includes(text.toLowerCase())) return undefined;
+  const fields = text.split(/\s+/);
+  if (fields.length !== 5) {
+    return `cron "${expr}" must have 5 fields (minute hour day_of_month month day_of_week) or be one of ${CRON_SHORTHANDS.join(', ')}`;
+  }
+  for (const [i, field] of fields.entries()) {
+    const f = CRON_FIELDS[i];
+    const value = (v: string): number | undefined => {
+      if (/^\d{1,2}$/.test(v)) return Number(v);
+      const at = f.names?.indexOf(v.toUpperCase()) ?? -1;
+      return at >= 0 ? at + f.base! : undefined;
+    };
+    for (const part of field.split(',')) {
+      const m = /^(\*|([^-/]+)(?:-([^-/]+))?)(?:\/(\d{1,2}))?$/.exec(part);
+      const bad = `cron "${expr}": bad ${f.name} "${field}" (allowed: ${f.min}-${f.max}${f.names ? ` or ${f.names[0]}-${f.names[f.names.length - 1]}` : ''}, *, ranges a-b, lists a,b, steps /n)`;
+      if (!m) return bad;
+      if (m[4] !== undefined && Number(m[4]) < 1) return bad;
+      if (m[1] === '*') continue;
+      const lo = value(m[2]);
+      const hi = m[3] === undefined ? lo : value(m[3]);
+      if (lo === undefined || hi === undefined || lo < f.min || hi > f.max || hi < lo) return bad;
+    }
+  }
+  return undefined;
+}
+
+const cronSchema = z.string().max(200).superRefine((expr, ctx) => {
+  const message = cronError(expr);
+  if (message) ctx.addIssue({ code: 'custom', message });
+});
+
+// ---- calendars: structured cron, snake_case; months 1-12 or names, days of week 0-6 (Sunday = 0) or names ----
+
+const rangeObject = z.object({ start: z.union([z.number(), z.string()]), end: z.union([z.number(), z.string()]).optional(), step: z.number().int().min(1).optional() }).strict();
+const rangeItem = z.union([z.number().int(), z.string(), rangeObject]);
+const calendarField = z.union([z.literal('*'), rangeItem, z.array(rangeItem).min(1).max(60)]);
+const calendarSchema = z
+  .object({
+    second: calendarField.optional(),
+    minute: calendarField.optional(),
+    hour: calendarField.optional(),
+    day_of_month: calendarField.optional(),
+    month: calendarField.optional(),
+    year: calendarField.optional(),
+    day_of_week: calendarField.optional(),
+    comment: z.string().max(200).optional(),
+  })
+  .strict();
+
+const FULL_MONTHS: Month[] = ['JANUARY', 'FEBRUARY', 'MARCH', 'APRIL', 'MAY', 'JUNE', 'JULY', 'AUGUST', 'SEPTEMBER', 'OCTOBER', 'NOVEMBER', 'DECEMBER'];
+const FULL_DAYS: DayOfWeek[] = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
+
+interface CalendarFieldRule {
+  key: keyof z.infer<typeof calendarSchema>;
+  min: number;
+  max: number;
+  /** Accepted names (full or 3 letters) → the Temporal name; numbers map through `numbered`. */
+  numbered?: string[];
+  numberBase?: number;
+}
+const CALENDAR_RULES: CalendarFieldRule[] = [
+  { key: 'second', min: 0, max: 59 },
+  { key: 'minute', min: 0, max: 59 },
+  { key: 'hour', min: 0, max: 23 },
+  { key: 'day_of_month', min: 1, max: 31 },
+  { key: 'month', min: 1, max: 12, numbered: FULL_MONTHS, numberBase: 1 },
+  { key: 'year', min: 1970, max: 9999 },
+  { key: 'day_of_week', min: 0, max: 6, numbered: FULL_DAYS, numberBase: 0 },
+];
+
+type Calendar = z.infer<typeof calendarSchema>;
+type RangeItem = z.infer<typeof rangeItem>;
+
+/** Converts one calendar value to Temporal's form, or returns an error message. */
+function calendarValue(rule: CalendarFieldRule, item: RangeItem): { ok: true; value: unknown } | { ok: false; message: string } {
+  const one = (v: number | string): { ok: true; value: number | string } | { ok: false; message: string } => {
+    const allowed = `${rule.min}-${rule.max}${rule.numbered ? ` or a name such as ${rule.numbered[0]}` : ''}`;
+    if (typeof v === 'number') {
+      if (!Number.isInteger(v) || v < rule.min || v > rule.max) return { ok: false, message: `${rule.key} must be ${allowed}` };
+      return { ok: true, value: rule.numbered ? rule.numbered[v - rule.numberBase!] : v };
+    }
+    const name = rule.numbered?.find((n) => n === v.toUpperCase() || n.slice(0, 3) === v.toUpperCase());
+    return name ? { ok: true, value: name } : { ok: false, message: `${rule.key} must be ${allowed}` };
+  };
+  if (typeof item !== 'object') return one(item);
+  const start = one(item.start);
+  if (!start.ok) return start;
+  const end = item.end === undefined ? start : one(item.end);
+  if (!end.ok) return end;
+  return { ok: true, value: { start: start.value, end: end.value, ...(item.step ? { step: item.step } : {}) } };
+}
+
+function calendarErrors(cal: Calendar): { path: string; message: string }[] {
+  const errors: { path: string; message: string }[] = [];
+  for (const rule of CALENDAR_RULES) {
+    const v = cal[rule.key];
+    if (v === undefined || v === '*' || rule.key === 'comment') continue;
+    for (const item of Array.isArray(v) ? v : [v as RangeItem]) {
+      const r = calendarValue(rule, item);
+      if (!r.ok) errors.push({ path: rule.key, message: r.message });
+    }
+  }
+  return errors;
+}
+
+function toCalendarSpec(cal: Calendar): CalendarSpec {
+  const out: Record<string, unknown> = {};
+  const names: Record<string, string> = { day_of_month: 'dayOfMonth', day_of_week: 'dayOfWeek' };
+  for (const rule of CALENDAR_RULES) {
+    const v = cal[rule.key];
+    if (v === undefined) continue;
+    const key = names[rule.key] ?? rule.key;
+    if (v === '*') out[key] = '*';
+    else if (Array.isArray(v)) out[key] = v.map((item) => (calendarValue(rule, item) as { value: unknown }).value);
+    else out[key] = (calendarValue(rule, v as RangeItem) as { value: unknown }).value;
+  }
+  if (cal.comment) out.comment = cal.comment;
+  return out as CalendarSpec;
+}
+
+// ---- the spec ----
+
+export function timezoneError(tz: string): string | undefined {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return undefined;
+  } catch {
+    return `unknown time zone "${tz}"; use an IANA name such as "Europe/Berlin" or "UTC"`;
+  }
+}
+
+const isoDateTime = (what: string) => z.iso.datetime({ offset: true, message: `${what} must be an ISO 8601 date-time such as 2025-01-31T02:00:00Z` });
+
+export const scheduleSpecSchema = z
+  .object({
+    cron: z.union([cronSchema, z.array(cronSchema).min(1).max(20)]).optional(),
+    interval: intervalSchema.optional(),
+    calendars: z.array(calendarSchema).min(1).max(20).optional(),
+    timezone: z
+      .string()
+      .min(1)
+      .max(64)
+      .superRefine((tz, ctx) => {
+        const message = timezoneError(tz);
+        if (message) ctx.addIssue({ code: 'custom', message });
+      })
+      .optional(),
+    start_at: isoDateTime('start_at').optional(),
+    end_at: isoDateTime('end_at').optional(),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.cron === undefined && spec.interval === undefined && spec.calendars === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give at least one of cron, interval or calendars', path: [] });
+    }
+    for (const [i, cal] of (spec.calendars ?? []).entries()) {
+      for (const e of calendarErrors(cal)) ctx.addIssue({ code: 'custom', message: e.message, path: ['calendars', i, e.path] });
+    }
+    if (spec.start_at && spec.end_at && Date.parse(spec.end_at) <= Date.parse(spec.start_at)) {
+      ctx.addIssue({ code: 'custom', message: 'end_at must be after start_at', path: ['end_at'] });
+    }
+    if (spec.end_at && Date.parse(spec.end_at) <= Date.now()) {
+      ctx.addIssue({ code: 'custom', message: 'end_at must be in the future', path: ['end_at'] });
+    }
+  });
+
+export type ScheduleSpecRequest = z.infer<typeof scheduleSpecSchema>;
+
+/** The request's spec in Temporal's terms. Call only on a validated spec. */
+export function toTemporalSpec(spec: ScheduleSpecRequest): ScheduleSpec {
+  const out: ScheduleSpec = {};
+  if (spec.cron !== undefined) out.cronExpressions = (Array.isArray(spec.cron) ? spec.cron : [spec.cron]).map((c) => c.trim());
+  if (spec.interval !== undefined) {
+    const i = typeof spec.interval === 'string' ? { every: spec.interval } : spec.interval;
+    out.intervals = [{ every: parseDuration(i.every)!, offset: i.offset === undefined ? 0 : parseDuration(i.offset)! }];
+  }
+  if (spec.calendars !== undefined) out.calendars = spec.calendars.map(toCalendarSpec);
+  if (spec.timezone !== undefined) out.timezone = spec.timezone;
+  if (spec.start_at !== undefined) out.startAt = new Date(spec.start_at);
+  if (spec.end_at !== undefined) out.endAt = new Date(spec.end_at);
+  return out;
+}
+
+// ---- requests ----
+
+export const OVERLAP_POLICIES = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'allow_all'] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+export const DEFAULT_OVERLAP: OverlapPolicy = 'skip';
+/** Runs missed (server down) by at most this much are still taken when it comes back; older ones are dropped. */
+export const DEFAULT_CATCHUP_WINDOW = '10m';
+/** Backfills run every missed time one after another unless told otherwise. */
+export const DEFAULT_BACKFILL_OVERLAP: OverlapPolicy = 'buffer_all';
+
+const overlapSchema = z.enum(OVERLAP_POLICIES, { message: `overlap must be one of ${OVERLAP_POLICIES.join(', ')}` });
+const catchupSchema = duration('catchup_window', 10_000, 366 * DAY_MS);
+
+const scheduleFields = {
+  name: z.string().trim().min(1, 'name must not be empty').max(200),
+  spec: scheduleSpecSchema,
+  migration: z.unknown(),
+  overlap: overlapSchema.optional(),
+  catchup_window: catchupSchema.optional(),
+  pause_on_failure: z.boolean().optional(),
+};
+
+const createScheduleSchema = z
+  .object({ ...scheduleFields, migration: z.unknown().refine((v) => v !== undefined, 'migration is required'), paused: z.boolean().optional(), note: z.string().max(1000).optional() })
+  .strict();
+const patchScheduleSchema = z
+  .object({
+    name: scheduleFields.name.optional(),
+    spec: scheduleSpecSchema.optional(),
+    migration: z.unknown().optional(),
+    overlap: scheduleFields.overlap,
+    catchup_window: scheduleFields.catchup_window,
+    pause_on_failure: scheduleFields.pause_on_failure,
+  })
+  .strict()
+  .refine((p) => Object.values(p).some((v) => v !== undefined), {
+    message: 'give at least one of name, spec, migration, overlap, catchup_window, pause_on_failure',
+  });
+
+export interface CreateScheduleRequest {
+  name: string;
+  spec: ScheduleSpecRequest;
+  migration: CreateMigrationRequest;
+  overlap?: OverlapPolicy;
+  catchup_window?: string;
+  pause_on_failure?: boolean;
+  paused?: boolean;
+  note?: string;
+}
+export type PatchScheduleRequest = Partial<Omit<CreateScheduleRequest, 'paused' | 'note'>>;
+
+/** The migration body checked exactly like `POST /api/migrations`, with paths under `migration.`. */
+function validateNestedMigration(body: unknown): Validated<CreateMigrationRequest> {
+  const prefix = (errors: FieldError[]) =>
+    errors.map((e) => ({ path: e.path === '(body)' ? 'migration' : `migration.${e.path}`, message: e.message }));
+  const checked = validateCreateMigration(body);
+  if (!checked.ok) return { ok: false, errors: prefix(checked.errors) };
+  const more = [...connectorTypeErrors(checked.value)];
+  if (more.length === 0) more.push(...sourceSpecErrors(checked.value));
+  return more.length > 0 ? { ok: false, errors: prefix(more) } : checked;
+}
+
+function validateWith<T extends { migration?: unknown }>(schema: z.ZodType<T>, body: unknown): Validated<T> {
+  const parsed = schema.safeParse(body);
+  const errors = parsed.success ? [] : fieldErrors(parsed.error);
+  const raw = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).migration : undefined;
+  let migration: CreateMigrationRequest | undefined;
+  if (raw !== undefined) {
+    const nested = validateNestedMigration(raw);
+    if (nested.ok) migration = nested.value;
+    else errors.push(...nested.errors);
+  }
+  if (errors.length > 0 || !parsed.success) return { ok: false, errors };
+  return { ok: true, value: { ...parsed.data, ...(migration ? { migration } : {}) } };
+}
+
+export function validateCreateSchedule(body: unknown): Validated<CreateScheduleRequest> {
+  return validateWith(createScheduleSchema, body) as Validated<CreateScheduleRequest>;
+}
+
+export function validatePatchSchedule(body: unknown): Validated<PatchScheduleRequest> {
+  return validateWith(patchScheduleSchema, body) as Validated<PatchScheduleRequest>;
+}
+
+const backfillSchema = z
+  .object({ start: isoDateTime('start'), end: isoDateTime('end'), overlap: overlapSchema.optional() })
+  .strict()
+  .refine((b) => Date.parse(b.end) > Date.parse(b.start), { message: 'end must be after start', path: ['end'] });
+export type BackfillRequest = z.infer<typeof backfillSchema>;
+
+export function validateBackfill(body: unknown): Validated<BackfillRequest> {
+  const parsed = backfillSchema.safeParse(body);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}
+
+const noteSchema = z.object({ note: z.string().max(1000).optional() }).strict();
+export function validateNote(body: unknown): Validated<{ note?: string }> {
+  const parsed = noteSchema.safeParse(body ?? {});
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}
+
+// ---- responses ----
+
+export interface ScheduledRunView {
+  /** The run's workflow id: use it with /api/migrations/{id}. */
+  migration_id: string;
+  scheduled_at: string;
+  started_at: string;
+  /** null when the run is no longer known to Temporal (past retention). */
+  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | null;
+}
+
+export interface ScheduleView {
+  id: string;
+  name: string;
+  spec: ScheduleSpecRequest;
+  migration: CreateMigrationRequest;
+  overlap: OverlapPolicy | string;
+  catchup_window: string;
+  pause_on_failure: boolean;
+  paused: boolean;
+  note: string | null;
+  next_run_times: string[];
+  /** Newest first, at most 5. */
+  recent_runs: ScheduledRunView[];
+  running_runs: string[];
+  actions_taken: number;
+  created_at: string;
+  updated_at: string;
+}

@@ -1,0 +1,308 @@
+/**
+ * Recurring migrations as Temporal Schedules: the server decides when to start
+ * `migrationWorkflow` (cron, intervals, calendars, time zones, overlap, catch-up, backfill);
+ * the API only translates requests. Each scheduled run is an ordinary migration (its
+ * workflow id is `<scheduleId>-<scheduled time>`), listed by /api/migrations with its schedule_id.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type Client,
+  type ScheduleDescription,
+  type ScheduleHandle,
+  ScheduleNotFoundError,
+  type ScheduleOptionsAction,
+  type ScheduleOverlapPolicy,
+} from '@temporalio/client';
+import { mapToPayloads } from '@temporalio/common';
+import { MIGRATION_WORKFLOW } from '../workflows/types';
+import { toMigrationInput } from './migration-input';
+import { MigrationNotFound, type MigrationsService } from './migrations-service';
+import {
+  type BackfillRequest,
+  type CreateScheduleRequest,
+  DEFAULT_BACKFILL_OVERLAP,
+  DEFAULT_CATCHUP_WINDOW,
+  DEFAULT_OVERLAP,
+  formatDuration,
+  type OverlapPolicy,
+  parseDuration,
+  type PatchScheduleRequest,
+  type ScheduledRunView,
+  type ScheduleSpecRequest,
+  type ScheduleView,
+  toTemporalSpec,
+} from './schedule-schemas';
+import type { CreateMigrationRequest, FieldError } from './schemas';
+
+/** What the schedule's memo holds: the request as given, so GET returns it unchanged. */
+export interface ScheduleMemo {
+  name: string;
+  spec: ScheduleSpecRequest;
+  migration: CreateMigrationRequest;
+  created_at: string;
+  updated_at?: string;
+}
+
+/** Memo of each scheduled run (no created_at: the API falls back to the run's start time). */
+export interface ScheduledMigrationMemo {
+  name: string;
+  source_type: string;
+  destination_type: string;
+  schedule_id: string;
+}
+
+const RECENT_RUNS = 5;
+const NEXT_RUNS = 5;
+const LIST_LIMIT = 100;
+
+export class ScheduleNotFound extends Error {}
+/** Temporal rejected the schedule (a spec our checks let through); nothing was created or changed. */
+export class ScheduleRejected extends Error {
+  constructor(readonly fields: FieldError[]) {
+    super(fields.map((f) => f.message).join('; '));
+  }
+}
+
+const toTemporalOverlap = (p: OverlapPolicy): ScheduleOverlapPolicy => p.toUpperCase() as ScheduleOverlapPolicy;
+
+export class SchedulesService {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly migrations: MigrationsService,
+  ) {}
+
+  newId(): string {
+    return `sched-${randomUUID()}`;
+  }
+
+  async create(req: CreateScheduleRequest): Promise<ScheduleView> {
+    const id = this.newId();
+    const now = new Date().toISOString();
+    const memo: ScheduleMemo = { name: req.name, spec: req.spec, migration: req.migration, created_at: now };
+    await rejectedAsFields(() =>
+      this.client.schedule.create({
+        scheduleId: id,
+        spec: toTemporalSpec(req.spec),
+        action: this.action(id, req.migration, now),
+        policies: {
+          overlap: toTemporalOverlap(req.overlap ?? DEFAULT_OVERLAP),
+          catchupWindow: parseDuration(req.catchup_window ?? DEFAULT_CATCHUP_WINDOW)!,
+          pauseOnFailure: req.pause_on_failure ?? false,
+        },
+        state: { paused: req.paused ?? false, note: req.note ?? (req.paused ? 'created paused' : undefined) },
+        memo: memo as unknown as Record<string, unknown>,
+      }),
+    );
+    return this.get(id);
+  }
+
+  async list(): Promise<ScheduleView[]> {
+    const ids: string[] = [];
+    for await (const s of this.client.schedule.list({ pageSize: LIST_LIMIT })) {
+      // Only schedules that start migrations (the namespace may hold others).
+      if (s.action?.workflowType === MIGRATION_WORKFLOW) ids.push(s.scheduleId);
+      if (ids.length >= LIST_LIMIT) break;
+    }
+    // Listing is eventually consistent: a just-deleted schedule may still be listed.
+    const views = await Promise.all(ids.map((id) => this.get(id).catch((err) => (err instanceof ScheduleNotFound ? undefined : Promise.reject(err)))));
+    return views.filter((v): v is ScheduleView => v !== undefined).sort((a, b) => b.created_at.localeCompare(a.created_at));
+  }
+
+  async get(id: string): Promise<ScheduleView> {
+    return this.view(await this.describe(id));
+  }
+
+  async pause(id: string, note?: string): Promise<ScheduleView> {
+    await this.describe(id);
+    await notFoundAs(id, () => this.handle(id).pause(note ?? 'paused via the API'));
+    return this.get(id);
+  }
+
+  async unpause(id: string, note?: string): Promise<ScheduleView> {
+    await this.describe(id);
+    await notFoundAs(id, () => this.handle(id).unpause(note ?? 'unpaused via the API'));
+    return this.get(id);
+  }
+
+  /** Runs the migration now (even when paused), under the schedule's own overlap policy. */
+  async trigger(id: string): Promise<ScheduleView> {
+    const desc = await this.describe(id);
+    await notFoundAs(id, () => this.handle(id).trigger(desc.policies.overlap));
+    return this.get(id);
+  }
+
+  /** Takes the actions the spec would have taken between start and end, as if that time passed now. */
+  async backfill(id: string, req: BackfillRequest): Promise<ScheduleView> {
+    await this.describe(id);
+    await notFoundAs(id, () =>
+      this.handle(id).backfill({
+        start: new Date(req.start),
+        end: new Date(req.end),
+        overlap: toTemporalOverlap(req.overlap ?? DEFAULT_BACKFILL_OVERLAP),
+      }),
+    );
+    return this.get(id);
+  }
+
+  async update(id: string, patch: PatchScheduleRequest): Promise<ScheduleView> {
+    const desc = await this.describe(id);
+    const old = memoOf(desc);
+    const now = new Date().toISOString();
+    const memo: ScheduleMemo = {
+      name: patch.name ?? old.name,
+      spec: patch.spec ?? old.spec,
+      migration: patch.migration ?? old.migration,
+      created_at: old.created_at,
+      updated_at: now,
+    };
+    const touchesSchedule =
+      patch.spec !== undefined ||
+      patch.migration !== undefined ||
+      patch.overlap !== undefined ||
+      patch.catchup_window !== undefined ||
+      patch.pause_on_failure !== undefined;
+    if (touchesSchedule) {
+      await rejectedAsFields(() =>
+        notFoundAs(id, () =>
+          this.handle(id).update((prev) => ({
+            spec: patch.spec ? toTemporalSpec(patch.spec) : prev.spec,
+            action: patch.migration ? this.action(id, patch.migration, now) : prev.action,
+            policies: {
+              overlap: patch.overlap ? toTemporalOverlap(patch.overlap) : prev.policies.overlap,
+              catchupWindow: patch.catchup_window ? parseDuration(patch.catchup_window)! : prev.policies.catchupWindow,
+              pauseOnFailure: patch.pause_on_failure ?? prev.policies.pauseOnFailure,
+            },
+            state: { paused: prev.state.paused, note: prev.state.note, remainingActions: prev.state.remainingActions },
+          })),
+        ),
+      );
+    }
+    await this.replaceMemo(id, memo);
+    return this.get(id);
+  }
+
+  /** Deletes the schedule; runs already started keep going (cancel them through /api/migrations). */
+  async delete(id: string): Promise<void> {
+    await this.describe(id);
+    await notFoundAs(id, () => this.handle(id).delete());
+  }
+
+  // ---- internals ----
+
+  private handle(id: string): ScheduleHandle {
+    return this.client.schedule.getHandle(id);
+  }
+
+  private async describe(id: string): Promise<ScheduleDescription> {
+    const desc = await notFoundAs(id, () => this.handle(id).describe());
+    if (desc.action.workflowType !== MIGRATION_WORKFLOW) throw new ScheduleNotFound(id);
+    return desc;
+  }
+
+  private action(scheduleId: string, migration: CreateMigrationRequest, createdAt: string): ScheduleOptionsAction {
+    // The input's migrationId is the schedule id for every run; runs are told apart by workflow id.
+    const input = toMigrationInput(migration, scheduleId, createdAt);
+    const memo: ScheduledMigrationMemo = {
+      name: input.name,
+      source_type: input.source.type,
+      destination_type: input.destination.type,
+      schedule_id: scheduleId,
+    };
+    return {
+      type: 'startWorkflow',
+      workflowType: MIGRATION_WORKFLOW,
+      // Temporal appends the scheduled time: <scheduleId>-2025-01-31T02:00:00Z.
+      workflowId: scheduleId,
+      taskQueue: this.taskQueue,
+      args: [input],
+      memo: memo as unknown as Record<string, unknown>,
+    };
+  }
+
+  /**
+   * The SDK's update() cannot change a schedule's memo, but UpdateSchedule can: send the
+   * schedule back unchanged (guarded by its conflict token) with the new memo.
+   */
+  private async replaceMemo(id: string, memo: ScheduleMemo): Promise<void> {
+    const namespace = this.client.options.namespace;
+    const raw = await this.client.workflowService.describeSchedule({ namespace, scheduleId: id });
+    const converter = this.client.options.loadedDataConverter;
+    let fields = mapToPayloads(converter.payloadConverter, memo as unknown as Record<string, unknown>);
+    for (const codec of converter.payloadCodecs) {
+      const keys = Object.keys(fields);
+      const encoded = await codec.encode(keys.map((k) => fields[k]));
+      fields = Object.fromEntries(keys.map((k, i) => [k, encoded[i]]));
+    }
+    await this.client.workflowService.updateSchedule({
+      namespace,
+      scheduleId: id,
+      schedule: raw.schedule,
+      conflictToken: raw.conflictToken,
+      memo: { fields },
+      identity: this.client.options.identity,
+      requestId: randomUUID(),
+    });
+  }
+
+  private async view(desc: ScheduleDescription): Promise<ScheduleView> {
+    const memo = memoOf(desc);
+    const recent = desc.info.recentActions.slice(-RECENT_RUNS).reverse();
+    const recent_runs = await Promise.all(
+      recent.map(async (a): Promise<ScheduledRunView> => {
+        const migrationId = a.action.workflow.workflowId;
+        let status: ScheduledRunView['status'] = null;
+        try {
+          status = (await this.migrations.get(migrationId)).status;
+        } catch (err) {
+          if (!(err instanceof MigrationNotFound)) throw err;
+        }
+        return { migration_id: migrationId, scheduled_at: a.scheduledAt.toISOString(), started_at: a.takenAt.toISOString(), status };
+      }),
+    );
+    return {
+      id: desc.scheduleId,
+      name: memo.name ?? desc.scheduleId,
+      spec: memo.spec,
+      migration: memo.migration,
+      overlap: desc.policies.overlap ? desc.policies.overlap.toLowerCase() : DEFAULT_OVERLAP,
+      catchup_window: formatDuration(desc.policies.catchupWindow),
+      pause_on_failure: desc.policies.pauseOnFailure,
+      paused: desc.state.paused,
+      note: desc.state.note || null,
+      next_run_times: desc.info.nextActionTimes.slice(0, NEXT_RUNS).map((d) => d.toISOString()),
+      recent_runs,
+      running_runs: desc.info.runningActions.map((a) => a.workflow.workflowId),
+      actions_taken: desc.info.numActionsTaken,
+      created_at: memo.created_at ?? desc.info.createdAt.toISOString(),
+      updated_at: (desc.info.lastUpdatedAt ?? desc.info.createdAt).toISOString(),
+    };
+  }
+}
+
+function memoOf(desc: ScheduleDescription): ScheduleMemo {
+  return (desc.memo ?? {}) as unknown as ScheduleMemo;
+}
+
+async function notFoundAs<T>(id: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ScheduleNotFoundError || (err as Error).name === 'ScheduleNotFoundError') throw new ScheduleNotFound(id);
+    throw err;
+  }
+}
+
+/** gRPC INVALID_ARGUMENT from Temporal (e.g. a spec it cannot parse) becomes a 400, not a 500. */
+async function rejectedAsFields<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+      if ((e as { code?: unknown }).code === 3) {
+        throw new ScheduleRejected([{ path: 'spec', message: `Temporal rejected the schedule: ${(e as Error).message}` }]);
+      }
+    }
+    throw err;
+  }
+}
