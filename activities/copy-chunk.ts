@@ -18,7 +18,7 @@ async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Pr
   const start = { cursor: beat?.cursor ?? input.range.after, rows: beat?.rows ?? 0, resumedRows: 0 };
   if (!beat && ctx.info.attempt === 1 && !input.mayHaveLanded) return start;
   ctx.heartbeat(beat); // keep the recorded position while asking
-  const landed = await dst.landedRows(input.destination.spec, input.schema, input.range);
+  const landed = await dst.landedRows(input.destination.spec, input.schema, input.range, input.source.spec.window);
   ctx.log.info('chunk resumes', { chunk: input.chunkIndex, landedRows: landed.rows, heartbeatRows: start.rows });
   // Fewer rows visible than heartbeated means the destination is still indexing: trust the
   // heartbeat then, it only ever records acknowledged writes.

@@ -44,17 +44,25 @@ const duration = (what: string, minMs: number, maxMs: number) =>
     }
   });
 
-const every = duration('interval', 1_000, 366 * DAY_MS);
-const intervalSchema = z.union([
-  every,
-  z
-    .object({ every, offset: duration('interval offset', 0, 366 * DAY_MS).optional() })
-    .strict()
-    .refine((i) => i.offset === undefined || parseDuration(i.offset)! < parseDuration(i.every)!, {
-      message: 'interval offset must be shorter than the interval',
-      path: ['offset'],
-    }),
-]);
+/** Structure only; the durations are checked in the spec's superRefine so errors keep their own message and path. */
+const intervalSchema = z.union([z.string(), z.object({ every: z.string(), offset: z.string().optional() }).strict()]);
+const MIN_INTERVAL_MS = 1_000;
+const MAX_INTERVAL_MS = 366 * DAY_MS;
+
+function intervalErrors(interval: z.infer<typeof intervalSchema>): { path: (string | number)[]; message: string }[] {
+  const { every, offset } = typeof interval === 'string' ? { every: interval, offset: undefined } : interval;
+  const at = (key: string) => (typeof interval === 'string' ? ['interval'] : ['interval', key]);
+  const everyMs = parseDuration(every);
+  if (everyMs === undefined) return [{ path: at('every'), message: `interval "${every}" must be ${DURATION_HELP}` }];
+  if (everyMs < MIN_INTERVAL_MS || everyMs > MAX_INTERVAL_MS) {
+    return [{ path: at('every'), message: `interval must be between ${formatDuration(MIN_INTERVAL_MS)} and ${formatDuration(MAX_INTERVAL_MS)}` }];
+  }
+  if (offset === undefined) return [];
+  const offsetMs = parseDuration(offset);
+  if (offsetMs === undefined) return [{ path: at('offset'), message: `interval offset "${offset}" must be ${DURATION_HELP}` }];
+  if (offsetMs >= everyMs) return [{ path: at('offset'), message: 'interval offset must be shorter than the interval' }];
+  return [];
+}
 
 // ---- cron: 5 fields (minute hour day_of_month month day_of_week) or @hourly/@daily/@weekly/@monthly/@yearly ----
 
@@ -98,10 +106,7 @@ export function cronError(expr: string): string | undefined {
   return undefined;
 }
 
-const cronSchema = z.string().max(200).superRefine((expr, ctx) => {
-  const message = cronError(expr);
-  if (message) ctx.addIssue({ code: 'custom', message });
-});
+const cronSchema = z.string().max(200);
 
 // ---- calendars: structured cron, snake_case; months 1-12 or names, days of week 0-6 (Sunday = 0) or names ----
 
@@ -226,6 +231,14 @@ export const scheduleSpecSchema = z
   .superRefine((spec, ctx) => {
     if (spec.cron === undefined && spec.interval === undefined && spec.calendars === undefined) {
       ctx.addIssue({ code: 'custom', message: 'give at least one of cron, interval or calendars', path: [] });
+    }
+    const crons = spec.cron === undefined ? [] : Array.isArray(spec.cron) ? spec.cron : [spec.cron];
+    for (const [i, expr] of crons.entries()) {
+      const message = cronError(expr);
+      if (message) ctx.addIssue({ code: 'custom', message, path: Array.isArray(spec.cron) ? ['cron', i] : ['cron'] });
+    }
+    if (spec.interval !== undefined) {
+      for (const e of intervalErrors(spec.interval)) ctx.addIssue({ code: 'custom', message: e.message, path: e.path });
     }
     for (const [i, cal] of (spec.calendars ?? []).entries()) {
       for (const e of calendarErrors(cal)) ctx.addIssue({ code: 'custom', message: e.message, path: ['calendars', i, e.path] });
@@ -382,6 +395,8 @@ export interface ScheduleView {
   recent_runs: ScheduledRunView[];
   running_runs: string[];
   actions_taken: number;
+  /** Incremental migrations: the cursor value the next run starts after (advanced by each successful run). */
+  high_water_mark: string | number | null;
   created_at: string;
   updated_at: string;
 }

@@ -14,7 +14,7 @@ import {
   type ScheduleOverlapPolicy,
 } from '@temporalio/client';
 import { mapToPayloads } from '@temporalio/common';
-import { MIGRATION_WORKFLOW } from '../workflows/types';
+import { MIGRATION_WORKFLOW, type MigrationInput } from '../workflows/types';
 import { toMigrationInput } from './migration-input';
 import { MigrationNotFound, type MigrationsService } from './migrations-service';
 import {
@@ -167,7 +167,7 @@ export class SchedulesService {
         notFoundAs(id, () =>
           this.handle(id).update((prev) => ({
             spec: patch.spec ? toTemporalSpec(patch.spec) : prev.spec,
-            action: patch.migration ? this.action(id, patch.migration, now) : prev.action,
+            action: patch.migration ? this.action(id, patch.migration, now, inputOf(prev)) : prev.action,
             policies: {
               overlap: patch.overlap ? toTemporalOverlap(patch.overlap) : prev.policies.overlap,
               catchupWindow: patch.catchup_window ? parseDuration(patch.catchup_window)! : prev.policies.catchupWindow,
@@ -200,9 +200,19 @@ export class SchedulesService {
     return desc;
   }
 
-  private action(scheduleId: string, migration: CreateMigrationRequest, createdAt: string): ScheduleOptionsAction {
+  private action(scheduleId: string, migration: CreateMigrationRequest, createdAt: string, previous?: MigrationInput): ScheduleOptionsAction {
     // The input's migrationId is the schedule id for every run; runs are told apart by workflow id.
     const input = toMigrationInput(migration, scheduleId, createdAt);
+    // An incremental schedule whose migration changes keeps the high-water mark its runs reached
+    // (the workflow advances it in the action after each run), unless the request sets one.
+    if (
+      previous?.options.mode === 'incremental' &&
+      input.options.mode === 'incremental' &&
+      previous.options.cursorColumn === input.options.cursorColumn &&
+      migration.options?.high_water_mark === undefined
+    ) {
+      input.options.highWaterMark = previous.options.highWaterMark ?? null;
+    }
     const memo: ScheduledMigrationMemo = {
       name: input.name,
       source_type: input.source.type,
@@ -224,7 +234,7 @@ export class SchedulesService {
    * The SDK's update() cannot change a schedule's memo, but UpdateSchedule can: send the
    * schedule back unchanged (guarded by its conflict token) with the new memo.
    */
-  private async replaceMemo(id: string, memo: ScheduleMemo): Promise<void> {
+  private async replaceMemo(id: string, memo: ScheduleMemo, attempt = 1): Promise<void> {
     const namespace = this.client.options.namespace;
     const raw = await this.client.workflowService.describeSchedule({ namespace, scheduleId: id });
     const converter = this.client.options.loadedDataConverter;
@@ -234,15 +244,23 @@ export class SchedulesService {
       const encoded = await codec.encode(keys.map((k) => fields[k]));
       fields = Object.fromEntries(keys.map((k, i) => [k, encoded[i]]));
     }
-    await this.client.workflowService.updateSchedule({
-      namespace,
-      scheduleId: id,
-      schedule: raw.schedule,
-      conflictToken: raw.conflictToken,
-      memo: { fields },
-      identity: this.client.options.identity,
-      requestId: randomUUID(),
-    });
+    try {
+      await this.client.workflowService.updateSchedule({
+        namespace,
+        scheduleId: id,
+        schedule: raw.schedule,
+        conflictToken: raw.conflictToken,
+        memo: { fields },
+        identity: this.client.options.identity,
+        requestId: randomUUID(),
+      });
+    } catch (err) {
+      // Changed in between (e.g. a run advanced its high-water mark): describe again and retry.
+      if (attempt < 5 && (err as { code?: number }).code === 9 /* FAILED_PRECONDITION: conflict token */) {
+        return this.replaceMemo(id, memo, attempt + 1);
+      }
+      throw err;
+    }
   }
 
   private async view(desc: ScheduleDescription): Promise<ScheduleView> {
@@ -274,10 +292,15 @@ export class SchedulesService {
       recent_runs,
       running_runs: desc.info.runningActions.map((a) => a.workflow.workflowId),
       actions_taken: desc.info.numActionsTaken,
+      high_water_mark: inputOf(desc)?.options.highWaterMark ?? null,
       created_at: memo.created_at ?? desc.info.createdAt.toISOString(),
       updated_at: (desc.info.lastUpdatedAt ?? desc.info.createdAt).toISOString(),
     };
   }
+}
+
+function inputOf(desc: ScheduleDescription): MigrationInput | undefined {
+  return (desc.action.args as MigrationInput[] | undefined)?.[0];
 }
 
 function memoOf(desc: ScheduleDescription): ScheduleMemo {

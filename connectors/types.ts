@@ -161,8 +161,11 @@ export interface DestinationConnector extends DataConnector {
   createTable(spec: DestinationSpec, schema: TableSchema): Promise<CreateTableResult>;
   /** Writes one batch atomically as far as the destination allows; returns rows written. */
   writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[]): Promise<number>;
-  /** Rows already present in a key range, so a retried chunk resumes after them. */
-  landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange): Promise<LandedRows>;
+  /**
+   * Rows already present in a key range (restricted to an incremental window when given, so
+   * earlier runs' rows do not count), so a retried chunk resumes after them.
+   */
+  landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows>;
   /** Rows in the whole destination table (the verification step compares it with the source). */
   countRows(spec: DestinationSpec): Promise<number>;
 }

@@ -144,7 +144,9 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
           destination: input.destination,
           schema,
           batchRows: input.options.batchRows,
-          mayHaveLanded: state.destinationPreexisted || mayHaveLanded.has(chunkIndex),
+          // An incremental run writes into a table holding earlier runs: only its own
+          // interrupted chunks need checking (and that check is restricted to its window).
+          mayHaveLanded: (state.destinationPreexisted && !state.window) || mayHaveLanded.has(chunkIndex),
         });
         state.doneChunks[chunkIndex] = result.rows;
         state.inFlight = state.inFlight.filter((i) => i !== chunkIndex);

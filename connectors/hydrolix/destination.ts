@@ -2,6 +2,7 @@ import {
   PermanentError,
   type ConnectionInfo,
   type CreateTableResult,
+  type CursorWindow,
   type DestinationConnector,
   type DestinationSpec,
   type KeyRange,
@@ -208,10 +209,10 @@ export class HydrolixDestination implements DestinationConnector {
     });
   }
 
-  async landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange): Promise<LandedRows> {
+  async landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows> {
     // Ingest is acknowledged before it is indexed (doc §4): give the queue time to drain.
     if (this.settings.resumeSettleMs > 0) await this.sleep(this.settings.resumeSettleMs);
-    return queryLanded(this.auth, this.target(spec), schema, range);
+    return queryLanded(this.auth, this.target(spec), schema, range, window);
   }
 
   /** Total rows in the destination table, for verification. */

@@ -1,4 +1,4 @@
-import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyValue, type LandedRows, type TableSchema } from '../types';
+import { PermanentError, type Column, type CursorWindow, type KeyRange, type KeyTuple, type KeyValue, type LandedRows, type TableSchema } from '../types';
 import type { HydrolixAuth } from './auth';
 import { hydrolixNames } from './type-map';
 
@@ -52,7 +52,20 @@ export function keyOrderWarnings(schema: TableSchema): string[] {
 }
 
 /** `SELECT count(), max(tuple(keys))` over a half-open key range; single-column keys also use tuple() for uniformity. */
-export function buildLandedSql(target: Target, schema: TableSchema, range: KeyRange): string {
+/** Predicates restricting to an incremental window, so earlier runs' rows (versions) are not counted. */
+function windowWhere(schema: TableSchema, window: CursorWindow | undefined): string[] {
+  if (!window) return [];
+  const { names } = hydrolixNames(schema);
+  const i = schema.columns.findIndex((c) => c.name === window.column);
+  if (i < 0) throw new PermanentError(`cursor column ${window.column} is not a column of ${schema.name}`);
+  const col = quoteIdent(names[i]);
+  const out: string[] = [];
+  if (window.after !== null) out.push(`${col} > ${sqlLiteral(schema.columns[i], window.after)}`);
+  if (window.upTo !== null) out.push(`${col} <= ${sqlLiteral(schema.columns[i], window.upTo)}`);
+  return out;
+}
+
+export function buildLandedSql(target: Target, schema: TableSchema, range: KeyRange, window?: CursorWindow): string {
   const cols = keyColumns(schema);
   const tuple = `tuple(${cols.map((c) => quoteIdent(c.hdx)).join(',')})`;
   const lits = (k: KeyTuple) => {
@@ -62,6 +75,7 @@ export function buildLandedSql(target: Target, schema: TableSchema, range: KeyRa
   const where: string[] = [];
   if (range.after) where.push(`${tuple} > ${lits(range.after)}`);
   if (range.upTo) where.push(`${tuple} <= ${lits(range.upTo)}`);
+  where.push(...windowWhere(schema, window));
   return `SELECT count() AS n, max(${tuple}) AS last_key FROM ${tableRef(target)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} FORMAT JSON`;
 }
 
@@ -120,8 +134,8 @@ export async function runQuery(auth: HydrolixAuth, sql: string, what: string): P
   return parseJsonOutput(res.text);
 }
 
-export async function queryLanded(auth: HydrolixAuth, target: Target, schema: TableSchema, range: KeyRange): Promise<LandedRows> {
-  const sql = buildLandedSql(target, schema, range);
+export async function queryLanded(auth: HydrolixAuth, target: Target, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows> {
+  const sql = buildLandedSql(target, schema, range, window);
   const res = await auth.expect({ method: 'POST', path: '/query', what: `query ${target.project}.${target.table}`, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: sql });
   return parseLanded(schema, res.text);
 }

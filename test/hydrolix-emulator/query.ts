@@ -5,7 +5,7 @@ import { renderResult } from './formats';
 import { decodeUtf8, header, json, Req, Res } from './http';
 import { Expr, parseQuery, Query, QueryError } from './sql';
 import type { EmulatorState } from './state';
-import { chName, compareSql, compareTotal, defaultOf, DT, QType, Tuple, Value } from './values';
+import { chName, compareSql, compareTotal, defaultOf, DT, QType, toInspectJson, Tuple, Value } from './values';
 
 type Row = Record<string, Value>;
 interface C {
@@ -258,6 +258,17 @@ export function executeQuery(state: EmulatorState, q: Query): QueryResult {
       return a.i - b.i; // stable
     });
     sorted = decorated.map((d) => d.r);
+  }
+  if (q.limitBy) {
+    const by = q.limitBy.exprs.map((e) => compile(e, { columns, aggs: null }));
+    const n = Number(q.limitBy.n);
+    const seen = new Map<string, number>();
+    sorted = sorted.filter((r) => {
+      const k = JSON.stringify(by.map((c) => toInspectJson(c.ev(r) as never)));
+      const count = seen.get(k) ?? 0;
+      seen.set(k, count + 1);
+      return count < n;
+    });
   }
   const page = sorted.slice(offset, offset + limit);
   return { columns: columnsOut, rows: page.map((r) => items.map((x) => x.c.ev(r))), rowsRead: data.length, rowsBeforeLimit: sorted.length, hasLimit: q.limit !== undefined };

@@ -112,6 +112,8 @@ export interface Query {
   orderBy: { expr: Expr; desc: boolean; nullsFirst: boolean }[];
   limit?: bigint;
   offset?: bigint;
+  /** ClickHouse `LIMIT n BY expr, ...`: at most n rows per distinct value of the expressions. */
+  limitBy?: { n: bigint; exprs: Expr[] };
   format?: string;
   settings: Record<string, string>;
 }
@@ -189,13 +191,22 @@ class Parser {
       } while (this.op(','));
     }
     if (this.kw('limit')) {
-      const a = this.uint();
-      if (this.op(',')) {
-        q.offset = a;
-        q.limit = this.uint();
-      } else {
-        q.limit = a;
-        if (this.kw('offset')) q.offset = this.uint();
+      let a: bigint | undefined = this.uint();
+      if (this.kw('by')) {
+        const exprs: Expr[] = [];
+        do exprs.push(this.expr());
+        while (this.op(','));
+        q.limitBy = { n: a, exprs };
+        a = this.kw('limit') ? this.uint() : undefined; // LIMIT n BY x may be followed by a plain LIMIT
+      }
+      if (a !== undefined) {
+        if (this.op(',')) {
+          q.offset = a;
+          q.limit = this.uint();
+        } else {
+          q.limit = a;
+          if (this.kw('offset')) q.offset = this.uint();
+        }
       }
     }
     for (let n = 0; n < 2; n++) {
