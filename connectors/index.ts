@@ -2,9 +2,11 @@
 import { registerConnector } from './registry';
 import { singlestoreConnector } from './singlestore';
 import { hydrolixConnector } from './hydrolix';
+import { postgresConnector } from './postgres';
 
 registerConnector(singlestoreConnector);
 registerConnector(hydrolixConnector);
+registerConnector(postgresConnector);
 
 export * from './registry';
 export * from './types';

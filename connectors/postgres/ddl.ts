@@ -1,0 +1,65 @@
+import { PermanentError, type TableSchema } from '../types';
+import { qualify, quoteIdent } from './sql';
+import { pgTypeFor, typeCompatible, type DestinationTypeOptions } from './type-map';
+
+export interface WantedColumn {
+  name: string;
+  sql: string;
+  nullable: boolean;
+}
+
+/** Destination columns for a source schema, plus the fidelity warnings of the mapping. */
+export function wantedColumns(schema: TableSchema, opts: DestinationTypeOptions): { columns: WantedColumn[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+  const columns = schema.columns.map((c) => {
+    if (seen.has(c.name)) throw new PermanentError(`source has two columns named ${c.name}`);
+    seen.add(c.name);
+    const t = pgTypeFor(c, opts);
+    warnings.push(...t.warnings);
+    return { name: c.name, sql: t.sql, nullable: c.nullable };
+  });
+  if (schema.key.length === 0) throw new PermanentError(`${schema.name} has no ordering key`);
+  return { columns, warnings };
+}
+
+const STRING_SQL = /^(character varying|text)/;
+
+/**
+ * CREATE TABLE IF NOT EXISTS with the key as PRIMARY KEY. String key columns use COLLATE "C" so
+ * the index order (and landedRows' ranges) is code-point order, like MySQL's `_bin` collations.
+ */
+export function createTableSql(namespace: string, table: string, columns: WantedColumn[], key: string[]): string {
+  const keys = new Set(key);
+  const defs = columns.map((c) => {
+    const collate = keys.has(c.name) && STRING_SQL.test(c.sql) ? ' COLLATE "C"' : '';
+    return `  ${quoteIdent(c.name)} ${c.sql}${collate}${c.nullable && !keys.has(c.name) ? '' : ' NOT NULL'}`;
+  });
+  defs.push(`  PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
+  return `CREATE TABLE IF NOT EXISTS ${qualify(namespace, table)} (\n${defs.join(',\n')}\n)`;
+}
+
+export interface ExistingColumn {
+  name: string;
+  /** format_type() spelling. */
+  formatted: string;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+/** Why an existing table cannot take the rows (empty = compatible). Extra columns are fine if nullable or defaulted. */
+export function diffTable(wanted: WantedColumn[], existing: ExistingColumn[]): string[] {
+  const byName = new Map(existing.map((c) => [c.name, c]));
+  const diffs: string[] = [];
+  for (const w of wanted) {
+    const e = byName.get(w.name);
+    if (!e) diffs.push(`column ${w.name} (${w.sql}) is missing`);
+    else if (!typeCompatible(w.sql, e.formatted)) diffs.push(`column ${w.name} is ${e.formatted}, expected ${w.sql}`);
+    else if (e.notNull && w.nullable) diffs.push(`column ${w.name} is NOT NULL but the source allows NULL`);
+  }
+  const names = new Set(wanted.map((w) => w.name));
+  for (const e of existing) {
+    if (!names.has(e.name) && e.notNull && !e.hasDefault) diffs.push(`extra column ${e.name} is NOT NULL without a default`);
+  }
+  return diffs;
+}

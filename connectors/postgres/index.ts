@@ -1,0 +1,270 @@
+import type pg from 'pg';
+import type { ConnectorDefinition } from '../registry';
+import type { Env } from '../env';
+import {
+  PermanentError,
+  type ConnectionInfo,
+  type CreateTableResult,
+  type DestinationConnector,
+  type DestinationSpec,
+  type KeyRange,
+  type KeyTuple,
+  type KeyValue,
+  type LandedRows,
+  type ReadOptions,
+  type Row,
+  type SourceConnector,
+  type SourceSpec,
+  type TableSchema,
+} from '../types';
+import { ENV_PREFIX, readConfig, type PostgresConfig } from './config';
+import { makeEncoders, encodeRows } from './copy-encode';
+import { createTableSql, diffTable, wantedColumns } from './ddl';
+import { openPool, sanitizeError } from './pool';
+import * as reader from './read';
+import { describeSource, findRelation, listTables, relationColumns, resolveSourceTable, uniqueIndexes, type Db } from './schema';
+import { qualify, quoteIdent, windowedRef } from './sql';
+import type { DestinationTypeOptions } from './type-map';
+import { landedRows, writeBatch, type WriteMode } from './write';
+
+/** Pool plumbing shared by source and destination: lazy pool, server identity, password-free errors. */
+abstract class PostgresConnection {
+  private pool?: pg.Pool;
+  constructor(readonly config: PostgresConfig, private readonly readOnly: boolean) {}
+
+  async connect(): Promise<void> {
+    await this.testConnection();
+  }
+
+  async disconnect(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
+
+  async testConnection(): Promise<ConnectionInfo> {
+    return this.run(async (db) => {
+      const v = String((await db.query('SHOW server_version')).rows[0].server_version);
+      return { server: `PostgreSQL ${/^[\d.]+/.exec(v)?.[0] ?? v}` };
+    }, `cannot connect to ${this.config.host}:${this.config.port}`);
+  }
+
+  protected get db(): pg.Pool {
+    this.pool ??= openPool(this.config, this.readOnly);
+    return this.pool;
+  }
+
+  protected error(e: unknown, context?: string): Error {
+    return sanitizeError(e, this.config.password, context);
+  }
+
+  protected async run<T>(fn: (db: Db) => Promise<T>, context?: string): Promise<T> {
+    try {
+      return await fn(this.db);
+    } catch (e) {
+      throw this.error(e, context);
+    }
+  }
+}
+
+export class PostgresSource extends PostgresConnection implements SourceConnector {
+  readonly type = 'POSTGRES';
+
+  constructor(config: PostgresConfig) {
+    // Read-only sessions: a query source cannot write, even through a function.
+    super(config, true);
+  }
+
+  static fromEnv(env: Env, connection?: string): PostgresSource {
+    return new PostgresSource(readConfig(env, connection));
+  }
+
+  private async from(db: Db, spec: SourceSpec, schema: TableSchema): Promise<reader.From> {
+    if (spec.query !== undefined) return windowedRef(spec, schema.columns);
+    if (!spec.table) throw new PermanentError('source_config needs a table or a query');
+    const rel = await resolveSourceTable(db, spec.table);
+    return windowedRef(spec, schema.columns, qualify(rel.namespace, rel.name));
+  }
+
+  async getTables(): Promise<string[]> {
+    return this.run((db) => listTables(db));
+  }
+
+  async getSchema(spec: SourceSpec): Promise<TableSchema> {
+    return this.run(async (db) => (await describeSource(db, spec)).schema);
+  }
+
+  async countRows(spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number> {
+    return this.run(async (db) => reader.countRows(db, await this.from(db, spec, schema), schema, range));
+  }
+
+  async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]> {
+    return this.run(async (db) => reader.planBoundaries(db, await this.from(db, spec, schema), schema, chunkRows));
+  }
+
+  async maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null> {
+    return this.run(async (db) => reader.maxValue(db, await this.from(db, spec, schema), schema, column));
+  }
+
+  async *readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]> {
+    const from = await this.run((db) => this.from(db, spec, schema));
+    const it = reader.readData(this.db, from, schema, range, opts);
+    try {
+      for (;;) {
+        let next: IteratorResult<Row[]>;
+        try {
+          next = await it.next();
+        } catch (e) {
+          throw this.error(e);
+        }
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await it.return(undefined);
+    }
+  }
+}
+
+export interface DestinationOptions extends DestinationTypeOptions {
+  writeMode: WriteMode | 'replace';
+}
+
+/**
+ * `spec.options`: write_mode = append (default) | upsert | replace (createTable empties an existing
+ * table, then rows are appended); boolean_as = boolean (default) | smallint.
+ */
+export function destinationOptions(spec: DestinationSpec): DestinationOptions {
+  const o = spec.options ?? {};
+  const pick = <T extends string>(name: string, allowed: readonly T[]): T => {
+    const v = o[name] ?? allowed[0];
+    if (!allowed.includes(v as T)) throw new PermanentError(`destination options.${name} must be one of ${allowed.join(', ')}`);
+    return v as T;
+  };
+  return { writeMode: pick('write_mode', ['append', 'upsert', 'replace'] as const), booleanAs: pick('boolean_as', ['boolean', 'smallint'] as const) };
+}
+
+interface Target {
+  qualified: string;
+  /** Destination column → format_type() spelling. */
+  storedTypes: Map<string, string>;
+  encoders: ReturnType<typeof makeEncoders>;
+  mode: WriteMode;
+}
+
+export class PostgresDestination extends PostgresConnection implements DestinationConnector {
+  readonly type = 'POSTGRES';
+  private readonly targets = new Map<string, Target>();
+
+  constructor(config: PostgresConfig) {
+    super(config, false);
+  }
+
+  static fromEnv(env: Env, connection?: string): PostgresDestination {
+    return new PostgresDestination(readConfig(env, connection));
+  }
+
+  private names(spec: DestinationSpec): { namespace: string; table: string; qualified: string } {
+    const namespace = spec.namespace || 'public';
+    if (!spec.table) throw new PermanentError('destination table is required');
+    return { namespace, table: spec.table, qualified: qualify(namespace, spec.table) };
+  }
+
+  async createTable(spec: DestinationSpec, schema: TableSchema): Promise<CreateTableResult> {
+    const { namespace, table, qualified } = this.names(spec);
+    const opts = destinationOptions(spec);
+    const { columns, warnings } = wantedColumns(schema, opts);
+    const label = `${namespace}.${table}`;
+    return this.run(async (db) => {
+      const ns = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [namespace]);
+      // Only ask for CREATE privilege when the schema is really missing.
+      if (ns.rowCount === 0) await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(namespace)}`);
+      let rel = await findRelation(db, namespace, table);
+      const created = !rel;
+      if (!rel) {
+        await db.query(createTableSql(namespace, table, columns, schema.key));
+        rel = (await findRelation(db, namespace, table))!;
+      } else {
+        const diffs = diffTable(columns, await relationColumns(db, rel.oid));
+        if (diffs.length) throw new PermanentError(`existing table ${label} does not match the source: ${diffs.join('; ')}. Drop it or migrate into a new table`);
+        const keyed = (await uniqueIndexes(db, rel.oid)).some((ix) => ix.columns.length === schema.key.length && ix.columns.every((c) => schema.key.includes(c)));
+        if (!keyed) {
+          if (opts.writeMode === 'upsert') throw new PermanentError(`existing table ${label} has no primary key or unique index on (${schema.key.join(', ')}); upsert needs one`);
+          warnings.push(`existing table ${label} has no unique index on (${schema.key.join(', ')}): duplicates are not rejected and resuming a chunk scans the table`);
+        }
+        // Setup runs once per migration, before any chunk writes.
+        if (opts.writeMode === 'replace') {
+          await db.query(`TRUNCATE ${qualified}`);
+          warnings.push(`write_mode replace: emptied existing table ${label}`);
+        }
+      }
+      if (schema.key.some((k) => ['string', 'enum', 'set'].includes(schema.columns.find((c) => c.name === k)?.type.kind ?? ''))) {
+        warnings.push('string key columns are compared in code-point order (COLLATE "C"), as MySQL _bin collations order them; a source ordering strings otherwise cannot resume chunks exactly');
+      }
+      this.targets.delete(label);
+      return { target: label, created, warnings };
+    });
+  }
+
+  /** The table as createTable left it (maybe in another process): looked up and checked, never created. */
+  private async target(db: Db, spec: DestinationSpec, schema: TableSchema): Promise<Target> {
+    const { namespace, table, qualified } = this.names(spec);
+    const opts = destinationOptions(spec);
+    const key = `${namespace}.${table}`;
+    const cached = this.targets.get(key);
+    if (cached && cached.mode === (opts.writeMode === 'upsert' ? 'upsert' : 'append')) return cached;
+    const rel = await findRelation(db, namespace, table);
+    if (!rel) throw new PermanentError(`PostgreSQL table ${key} does not exist (createTable first)`);
+    const existing = await relationColumns(db, rel.oid);
+    const diffs = diffTable(wantedColumns(schema, opts).columns, existing).filter((d) => !/ is boolean, expected smallint| is smallint, expected boolean/.test(d));
+    if (diffs.length) throw new PermanentError(`PostgreSQL table ${key} does not match the source: ${diffs.join('; ')}`);
+    const storedTypes = new Map(existing.map((c) => [c.name, c.formatted]));
+    // Booleans are encoded after what the table really holds, whatever boolean_as says now.
+    const booleans = new Set(existing.filter((c) => c.formatted === 'boolean').map((c) => c.name));
+    const mode = opts.writeMode === 'upsert' ? 'upsert' : 'append';
+    const t: Target = { qualified, storedTypes, encoders: makeEncoders(schema.columns, booleans), mode };
+    this.targets.set(key, t);
+    return t;
+  }
+
+  async writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const t = await this.run((db) => this.target(db, spec, schema));
+    const payload = encodeRows(schema, t.encoders, rows);
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.db.connect();
+      await writeBatch(client, t.qualified, schema, payload, t.mode);
+      client.release();
+      return rows.length;
+    } catch (e) {
+      // A connection that failed mid-COPY is not reused.
+      client?.release(e as Error);
+      throw this.error(e, `write to ${t.qualified}`);
+    }
+  }
+
+  async landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange): Promise<LandedRows> {
+    return this.run(async (db) => {
+      const t = await this.target(db, spec, schema);
+      return landedRows(db, t.qualified, schema, range, t.storedTypes);
+    });
+  }
+
+  /** Total rows in the destination table, for verification. */
+  async countRows(spec: DestinationSpec): Promise<number> {
+    return this.run(async (db) => Number((await db.query(`SELECT count(*) AS n FROM ${this.names(spec).qualified}`)).rows[0].n));
+  }
+}
+
+export const postgresConnector: ConnectorDefinition = {
+  type: 'POSTGRES',
+  envPrefix: ENV_PREFIX,
+  createSource: (env: Env, connection?: string) => PostgresSource.fromEnv(env, connection),
+  createDestination: (env: Env, connection?: string) => PostgresDestination.fromEnv(env, connection),
+};
+
+export { readConfig, type PostgresConfig } from './config';
+export { escapeCopyText, encodeRows, makeEncoders } from './copy-encode';
+export { pgTypeFor, portableTypeFor, typeCompatible } from './type-map';
+export type { WriteMode } from './write';

@@ -1,0 +1,96 @@
+import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyValue, type Row, type TableSchema } from '../types';
+import type { Db } from './schema';
+import { keyList, quoteIdent, rangeWhere } from './sql';
+import { makeConverter, toKeyValue, type Converter } from './values';
+
+/*
+ * Consistency: each page is its own statement (READ COMMITTED), like the SingleStore source. A
+ * table changing during the copy yields each key as it was when its page was read. Copy a quiescent
+ * table (or a snapshot) when a point-in-time copy matters.
+ */
+
+export function keyColumns(schema: TableSchema): Column[] {
+  return schema.key.map((k) => {
+    const c = schema.columns.find((col) => col.name === k);
+    if (!c) throw new PermanentError(`key column "${k}" is not in the schema of "${schema.name}"`);
+    return c;
+  });
+}
+
+/** real is read as float8: its text would be the shortest float4 form (1.1), not the exact value (1.100000023841858). */
+export function selectExpr(col: Column): string {
+  const id = quoteIdent(col.name);
+  return col.type.kind === 'float' && col.type.bits === 32 ? `${id}::float8` : id;
+}
+
+/** The row set as a FROM item plus the parameters it already uses ($1.. of an incremental window). */
+export interface From {
+  sql: string;
+  params: unknown[];
+}
+
+async function arrays(db: Db, text: string, values: unknown[]): Promise<unknown[][]> {
+  return (await db.query({ text, values, rowMode: 'array' })).rows as unknown[][];
+}
+
+export async function countRows(db: Db, from: From, schema: TableSchema, range?: KeyRange): Promise<number> {
+  const params = [...from.params];
+  const where = rangeWhere(keyColumns(schema), range?.after ?? null, range?.upTo ?? null, params);
+  const r = await arrays(db, `SELECT count(*) FROM ${from.sql}${where}`, params);
+  return Number(r[0][0]);
+}
+
+/** Successive key tuples ~chunkRows apart: keyset + OFFSET over the key columns only (an index-only walk). */
+export async function planBoundaries(db: Db, from: From, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]> {
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new PermanentError('chunkRows must be a positive integer');
+  const keyCols = keyColumns(schema);
+  const convs = keyCols.map((c) => makeConverter(c, c.sourceType));
+  const out: KeyTuple[] = [];
+  let prev: KeyTuple | null = null;
+  for (;;) {
+    const params = [...from.params];
+    const where = rangeWhere(keyCols, prev, null, params);
+    const r = await arrays(db, `SELECT ${keyList(keyCols)} FROM ${from.sql}${where} ORDER BY ${keyList(keyCols)} LIMIT 1 OFFSET ${chunkRows - 1}`, params);
+    if (r.length === 0) return out;
+    prev = keyCols.map((c, i) => toKeyValue(c, convs[i](r[0][i])));
+    out.push(prev);
+  }
+}
+
+/** Rows of a range in key order, one bounded keyset page per query (never OFFSET, never the whole range at once). */
+export async function* readData(
+  db: Db,
+  from: From,
+  schema: TableSchema,
+  range: KeyRange,
+  opts: { batchRows: number; signal?: AbortSignal },
+): AsyncGenerator<Row[]> {
+  if (!Number.isInteger(opts.batchRows) || opts.batchRows < 1) throw new PermanentError('batchRows must be a positive integer');
+  const keyCols = keyColumns(schema);
+  const keyIdx = schema.key.map((k) => schema.columns.findIndex((c) => c.name === k));
+  const convs: Converter[] = schema.columns.map((c) => makeConverter(c, c.sourceType));
+  const select = `SELECT ${schema.columns.map(selectExpr).join(', ')} FROM ${from.sql}`;
+  const order = ` ORDER BY ${keyList(keyCols)} LIMIT ${opts.batchRows}`;
+  let after = range.after;
+  for (;;) {
+    if (opts.signal?.aborted) return;
+    const params = [...from.params];
+    const raw = await arrays(db, select + rangeWhere(keyCols, after, range.upTo, params) + order, params);
+    if (raw.length === 0) return;
+    const rows: Row[] = raw.map((r) => r.map((v, i) => convs[i](v)));
+    const last = rows[rows.length - 1];
+    after = keyIdx.map((i, j) => toKeyValue(keyCols[j], last[i]));
+    if (opts.signal?.aborted) return;
+    yield rows;
+    if (raw.length < opts.batchRows) return;
+  }
+}
+
+/** Greatest value of a column over the (windowed) row set, as a canonical key value; null when empty or all NULL. */
+export async function maxValue(db: Db, from: From, schema: TableSchema, column: string): Promise<KeyValue | null> {
+  const col = schema.columns.find((c) => c.name === column);
+  if (!col) throw new PermanentError(`options.cursor_column "${column}" is not a column of the source rows`);
+  const id = quoteIdent(column);
+  const r = await arrays(db, `SELECT ${selectExpr(col)} FROM ${from.sql} WHERE ${id} IS NOT NULL ORDER BY ${id} DESC LIMIT 1`, [...from.params]);
+  return r.length === 0 ? null : toKeyValue(col, makeConverter(col, col.sourceType)(r[0][0]));
+}

@@ -1,0 +1,268 @@
+/**
+ * `npm run bench`: how fast Epic Shelter copies a sales_data-shaped table, against the floor
+ * (mariadb --quick --batch | psql COPY), pgloader, and a plain gzip-NDJSON poster, all on
+ * this machine in one run. Prints rows/s, ratios and the worker's peak RSS. A script, not a test.
+ *
+ *   BENCH_ROWS=1000000 BENCH_BIG_ROWS=5000000 npm run bench
+ */
+import { execSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import mysql from 'mysql2/promise';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../api/app';
+import '../connectors';
+import { startHydrolixEmulator } from '../test/hydrolix-emulator';
+import { startDevServer } from './lib/dev-server';
+import { spawnTs, stopProcess } from './lib/processes';
+import { seedSales } from './seed-sales';
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const BIG_ROWS = Number(process.env.BENCH_BIG_ROWS ?? 5_000_000);
+const PARALLELISM = Number(process.env.BENCH_PARALLELISM ?? 4);
+const MY_DB = 'es_bench';
+const MY_URL = `mysql://root@127.0.0.1:3306/${MY_DB}`;
+const PG_DB = 'es_bench';
+const PG_URL = `postgres://postgres@127.0.0.1:5432/${PG_DB}`;
+const HX_USER = { username: 'bench@example.com', password: 'bench-pass' };
+
+type Result = { name: string; rows: number; seconds: number; note?: string };
+const results: Result[] = [];
+const rate = (r: Result) => Math.round(r.rows / r.seconds);
+
+function sh(cmd: string): string {
+  return execSync(cmd, { stdio: ['ignore', 'pipe', 'pipe'], shell: '/bin/bash' }).toString();
+}
+const psql = (db: string, sql: string) => sh(`psql -h 127.0.0.1 -U postgres -d ${db} -qAtc ${JSON.stringify(sql)}`);
+
+async function ensureTable(table: string, rows: number): Promise<void> {
+  const root = await mysql.createConnection({ uri: 'mysql://root@127.0.0.1:3306/test' });
+  await root.query(`CREATE DATABASE IF NOT EXISTS \`${MY_DB}\``);
+  const [have] = await root.query(
+    `SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`,
+    [MY_DB, table],
+  );
+  let n = 0;
+  if (Number((have as Array<{ n: number }>)[0].n) > 0) {
+    const [c] = await root.query(`SELECT COUNT(*) AS n FROM \`${MY_DB}\`.\`${table}\``);
+    n = Number((c as Array<{ n: number }>)[0].n);
+  }
+  await root.end();
+  if (n !== rows) {
+    console.log(`seeding ${MY_DB}.${table} with ${rows} rows ...`);
+    await seedSales(MY_URL, rows, table);
+  }
+}
+
+function timed(name: string, rows: number, fn: () => void, note?: string): Result {
+  const t0 = process.hrtime.bigint();
+  fn();
+  const r = { name, rows, seconds: Number(process.hrtime.bigint() - t0) / 1e9, note };
+  results.push(r);
+  console.log(`${name}: ${r.seconds.toFixed(2)} s, ${rate(r)} rows/s`);
+  return r;
+}
+
+function floor(table: string, rows: number): Result {
+  psql(PG_DB, `DROP TABLE IF EXISTS floor_sales; CREATE TABLE floor_sales (id numeric(20,0) PRIMARY KEY, date timestamp(6) NOT NULL, quantity integer NOT NULL, product varchar(64) NOT NULL, amount numeric(10,2) NOT NULL, notes text, attrs jsonb)`);
+  return timed('1. floor: mariadb --quick --batch | psql COPY', rows, () => {
+    sh(
+      `set -o pipefail; mariadb --quick --batch --skip-column-names -h127.0.0.1 -uroot ${MY_DB} -e 'SELECT id, date, quantity, product, amount, notes, attrs FROM \`${table}\`' ` +
+        `| psql -h 127.0.0.1 -U postgres -d ${PG_DB} -qc "COPY floor_sales FROM STDIN WITH (NULL 'NULL')"`,
+    );
+  });
+}
+
+function pgloader(table: string, rows: number): Result | undefined {
+  if (spawnSync('pgloader', ['--version']).status !== 0) {
+    console.log('2. pgloader: not installed (apt-get install pgloader); skipped');
+    return undefined;
+  }
+  sh(`psql -h 127.0.0.1 -U postgres -d test -qc 'DROP DATABASE IF EXISTS es_bench_pgloader' -c 'CREATE DATABASE es_bench_pgloader'`);
+  const dir = mkdtempSync(join(tmpdir(), 'es-bench-'));
+  const load = join(dir, 'sales.load');
+  writeFileSync(
+    load,
+    `LOAD DATABASE FROM ${MY_URL} INTO postgresql://postgres@127.0.0.1:5432/es_bench_pgloader
+     INCLUDING ONLY TABLE NAMES MATCHING '${table}'
+     WITH create tables, include drop, workers = 4, concurrency = 1;\n`,
+  );
+  return timed('2. pgloader MariaDB → PostgreSQL', rows, () => sh(`pgloader ${load}`));
+}
+
+/** Peak resident set of a process (VmHWM), in MiB. */
+function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+interface Stack {
+  app: ReturnType<typeof createApp>;
+  workerPid: number;
+  stop(): Promise<void>;
+}
+
+async function startStack(hydrolixUrl: string): Promise<Stack> {
+  const server = await startDevServer({ port: 7399 });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: 'bench',
+    SINGLESTORE_URL: MY_URL,
+    POSTGRES_URL: PG_URL,
+    HYDROLIX_URL: hydrolixUrl,
+    HYDROLIX_USERNAME: HX_USER.username,
+    HYDROLIX_PASSWORD: HX_USER.password,
+    HYDROLIX_PROJECT: 'bench',
+  };
+  const worker = spawnTs('worker/main.ts', env, ['ignore', 'ignore', 'inherit']);
+  return {
+    app: createApp({ client, connection, taskQueue: 'bench' }),
+    workerPid: worker.pid!,
+    async stop() {
+      await stopProcess(worker);
+      await connection.close();
+      await server.stop();
+    },
+  };
+}
+
+async function migrate(stack: Stack, name: string, body: Record<string, unknown>, rows: number): Promise<Result> {
+  const t0 = process.hrtime.bigint();
+  const res = await stack.app.request('/api/migrations', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`${name}: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    const s = (await (await stack.app.request(`/api/migrations/${id}`)).json()) as { status: string; error: string; rows_copied: number };
+    if (s.status === 'failed' || s.status === 'cancelled') throw new Error(`${name}: ${s.status}: ${s.error}`);
+    if (s.status === 'completed') {
+      if (s.rows_copied !== rows) throw new Error(`${name}: copied ${s.rows_copied} of ${rows}`);
+      break;
+    }
+  }
+  const r = { name, rows, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  results.push(r);
+  console.log(`${name}: ${r.seconds.toFixed(2)} s, ${rate(r)} rows/s`);
+  return r;
+}
+
+function toPostgres(table: string, dest: string) {
+  return {
+    name: `bench ${dest}`,
+    source_type: 'SINGLESTORE',
+    source_config: { table },
+    destination_type: 'POSTGRES',
+    destination_config: { table: dest, write_mode: 'append' },
+    options: { chunk_rows: 50_000, batch_rows: 10_000, parallelism: PARALLELISM },
+  };
+}
+
+/** The plain script for (4): the same rows as gzip NDJSON, posted straight to the same emulator. */
+async function plainHydrolix(url: string, table: string, rows: number): Promise<Result> {
+  const login = (await (
+    await fetch(`${url}/config/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(HX_USER) })
+  ).json()) as { auth_token: { access_token: string } };
+  const token = login.auth_token.access_token;
+  const db = await mysql.createConnection({ uri: MY_URL, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  const t0 = process.hrtime.bigint();
+  const stream = db.connection.query(`SELECT * FROM \`${table}\``).stream({ highWaterMark: 10_000 });
+  let lines: string[] = [];
+  let bytes = 0;
+  const post = async () => {
+    const body = gzipSync(lines.join('\n'));
+    lines = [];
+    bytes = 0;
+    const res = await fetch(`${url}/ingest/event`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-hdx-table': 'bench.sales_plain', 'x-hdx-transform': 'epic_shelter', authorization: `Bearer ${token}` },
+      body,
+    });
+    if (res.status !== 200) throw new Error(`plain ingest: ${res.status} ${await res.text()}`);
+  };
+  for await (const row of stream as AsyncIterable<Record<string, unknown>>) {
+    const line = JSON.stringify({ ...row, id: undefined }).replace(/^\{/, `{"id":${row.id},`).replace(/,"id":undefined/, '');
+    lines.push(line);
+    bytes += line.length;
+    if (bytes >= 8 * 1024 * 1024) await post();
+  }
+  if (lines.length) await post();
+  await db.end();
+  const r = { name: '4b. plain script: gzip NDJSON → emulator', rows, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  results.push(r);
+  console.log(`${r.name}: ${r.seconds.toFixed(2)} s, ${rate(r)} rows/s`);
+  return r;
+}
+
+async function main() {
+  await ensureTable('sales_data', ROWS);
+  sh(`psql -h 127.0.0.1 -U postgres -d test -qc 'CREATE DATABASE ${PG_DB}' 2>/dev/null || true`);
+  const f = floor('sales_data', ROWS);
+  const p = pgloader('sales_data', ROWS);
+
+  const emulator = await startHydrolixEmulator({ port: 0, users: [HX_USER] });
+  const stack = await startStack(emulator.url);
+  try {
+    psql(PG_DB, 'DROP TABLE IF EXISTS es_sales');
+    const es = await migrate(stack, '3. Epic Shelter MariaDB → PostgreSQL (API + Temporal + worker)', toPostgres('sales_data', 'es_sales'), ROWS);
+    const rss1m = peakRssMiB(stack.workerPid);
+
+    // (4): Epic Shelter into the emulator; the plain script then posts the same rows to a table
+    // created by the same transform, so both pay the same ingest cost.
+    const hx = await migrate(
+      stack,
+      '4a. Epic Shelter MariaDB → Hydrolix emulator',
+      {
+        name: 'bench hydrolix',
+        source_type: 'SINGLESTORE',
+        source_config: { table: 'sales_data' },
+        destination_type: 'HYDROLIX',
+        destination_config: { table: 'sales_es' },
+        options: { chunk_rows: 50_000, batch_rows: 10_000, parallelism: PARALLELISM },
+      },
+      ROWS,
+    );
+    await migrate(stack, '(setup for 4b: create the plain table)', { ...toPostgres('sales_data', 'unused'), destination_type: 'HYDROLIX', destination_config: { table: 'sales_plain' }, source_config: { table: 'sales_data', query: 'SELECT * FROM sales_data WHERE id <= 1' } }, 1).catch(() => undefined);
+    results.pop();
+    emulator.state.reset();
+    const plain = await (async () => {
+      // Recreate the plain table's transform through Epic Shelter on an empty emulator.
+      await migrate(stack, '(setup)', { ...toPostgres('sales_data', 'unused'), destination_type: 'HYDROLIX', destination_config: { table: 'sales_plain' }, source_config: { table: 'sales_data', query: 'SELECT * FROM sales_data WHERE id <= 1' } }, 1);
+      results.pop();
+      return plainHydrolix(emulator.url, 'sales_data', ROWS);
+    })();
+
+    let rss5m: number | undefined;
+    if (BIG_ROWS > 0) {
+      await ensureTable('sales_big', BIG_ROWS);
+      psql(PG_DB, 'DROP TABLE IF EXISTS es_sales_big');
+      await migrate(stack, `5. Epic Shelter MariaDB → PostgreSQL, ${BIG_ROWS} rows`, toPostgres('sales_big', 'es_sales_big'), BIG_ROWS);
+      rss5m = peakRssMiB(stack.workerPid);
+    }
+
+    console.log('\n| run | rows | seconds | rows/s |\n|---|---:|---:|---:|');
+    for (const r of results) console.log(`| ${r.name} | ${r.rows} | ${r.seconds.toFixed(2)} | ${rate(r)} |`);
+    console.log('\nratios (time):');
+    if (p) console.log(`  3/2 (Epic Shelter / pgloader) = ${(es.seconds / p.seconds).toFixed(2)}  (target ≤ 0.40)`);
+    console.log(`  3/1 (Epic Shelter / floor)    = ${(es.seconds / f.seconds).toFixed(2)}  (target ≤ 0.85)`);
+    console.log(`  4a/4b (Epic Shelter / plain)   = ${(hx.seconds / plain.seconds).toFixed(2)}  (target ≤ 1.20)`);
+    console.log(`worker peak RSS: ${rss1m} MiB after ${ROWS} rows${rss5m !== undefined ? `, ${rss5m} MiB after ${BIG_ROWS} more` : ''} (target < 256 MiB, flat)`);
+  } finally {
+    await stack.stop();
+    await emulator.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
