@@ -7,6 +7,7 @@ import {
   type CreateTableResult,
   type DestinationConnector,
   type DestinationSpec,
+  type CursorWindow,
   type KeyRange,
   type KeyTuple,
   type KeyValue,
@@ -244,10 +245,10 @@ export class PostgresDestination extends PostgresConnection implements Destinati
     }
   }
 
-  async landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange): Promise<LandedRows> {
+  async landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows> {
     return this.run(async (db) => {
       const t = await this.target(db, spec, schema);
-      return landedRows(db, t.qualified, schema, range, t.storedTypes);
+      return landedRows(db, t.qualified, schema, range, t.storedTypes, window);
     });
   }
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Column, KeyRange, LandedRows, TableSchema } from '../types';
+import type { Column, CursorWindow, KeyRange, LandedRows, TableSchema } from '../types';
 import { keyColumns } from './read';
 import type { Db } from './schema';
 import { keyList, quoteIdent, rangeWhere } from './sql';
@@ -53,11 +53,25 @@ export async function writeBatch(
  * String keys compare in code-point order (see sql.ts), matching the order a `_bin` source pages in.
  * `storedTypes` are the destination's format_type() spellings, to read the key back canonically.
  */
-export async function landedRows(db: Db, target: string, schema: TableSchema, range: KeyRange, storedTypes: Map<string, string>): Promise<LandedRows> {
+export async function landedRows(
+  db: Db,
+  target: string,
+  schema: TableSchema,
+  range: KeyRange,
+  storedTypes: Map<string, string>,
+  window?: CursorWindow,
+): Promise<LandedRows> {
   const keyCols = keyColumns(schema);
   const opts = { binaryCollation: true };
   const params: unknown[] = [];
-  const where = rangeWhere(keyCols, range.after, range.upTo, params, opts);
+  let where = rangeWhere(keyCols, range.after, range.upTo, params, opts);
+  // An incremental run only counts rows of its own window (the table holds earlier runs too).
+  if (window) {
+    const conds: string[] = [];
+    if (window.after !== null) conds.push(`${quoteIdent(window.column)} > $${params.push(String(window.after))}`);
+    if (window.upTo !== null) conds.push(`${quoteIdent(window.column)} <= $${params.push(String(window.upTo))}`);
+    if (conds.length) where = where ? `${where} AND ${conds.join(' AND ')}` : ` WHERE ${conds.join(' AND ')}`;
+  }
   const count = (await db.query({ text: `SELECT count(*) FROM ${target}${where}`, values: params, rowMode: 'array' })).rows as unknown[][];
   const rows = Number(count[0][0]);
   if (rows === 0) return { rows, lastKey: null };

@@ -4,12 +4,15 @@
  * every version, and the documented LIMIT 1 BY query returns exactly the source's rows.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Client as PgClient } from 'pg';
 import { mariadb, uniqueName } from '../support/mariadb';
 import { waitForStatus } from '../support/migrations';
 import { api, EMULATOR_USER, startStack, type Stack } from '../support/stack';
 
 const table = uniqueName('es_incr');
+const pgTable = uniqueName('es_incr_pg');
 const project = 'incremental';
+const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 let stack: Stack;
 
 beforeAll(async () => {
@@ -26,18 +29,22 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
+  const pg = new PgClient({ connectionString: PG_URL });
+  await pg.connect();
+  await pg.query(`DROP TABLE IF EXISTS "${pgTable}"`);
+  await pg.end();
   const db = await mariadb();
   await db.query(`DROP TABLE IF EXISTS \`${table}\``);
   await db.end();
 });
 
-async function run(mark: string | null) {
+async function run(mark: string | null, to: 'HYDROLIX' | 'POSTGRES' = 'HYDROLIX') {
   const res = await api(stack.app, 'POST', '/api/migrations', {
     name: 'incremental',
     source_type: 'SINGLESTORE',
     source_config: { table },
-    destination_type: 'HYDROLIX',
-    destination_config: { table: 'versions' },
+    destination_type: to,
+    destination_config: to === 'HYDROLIX' ? { table: 'versions' } : { table: pgTable },
     options: { mode: 'incremental', cursor_column: 'updated_at', high_water_mark: mark, chunk_rows: 300 },
   });
   expect(res.status).toBe(201);
@@ -83,6 +90,35 @@ it('copies only new and changed rows, and the latest-version query matches the s
     expect(latest.map((r) => [String(r.id), r.val])).toEqual((source as Array<{ id: number; val: string }>).map((r) => [String(r.id), r.val]));
   } finally {
     await db.end();
+  }
+});
+
+it('keeps PostgreSQL equal to the source with upserts, no duplicates, over three runs', { timeout: 300_000 }, async () => {
+  const db = await mariadb();
+  const pg = new PgClient({ connectionString: PG_URL });
+  await pg.connect();
+  const same = async () => {
+    const [src] = await db.query(`SELECT id, DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') AS at, val FROM \`${table}\` ORDER BY id`);
+    const dst = await pg.query(`SELECT id, to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS.US') AS at, val FROM "${pgTable}" ORDER BY id`);
+    expect(dst.rows.map((r) => [Number(r.id), r.at, r.val])).toEqual((src as Array<{ id: number; at: string; val: string }>).map((r) => [r.id, r.at, r.val]));
+    const dup = await pg.query(`SELECT count(*) - count(DISTINCT id) AS d FROM "${pgTable}"`);
+    expect(Number(dup.rows[0].d)).toBe(0);
+  };
+  try {
+    const first = await run(null, 'POSTGRES');
+    await same();
+    await db.query(`UPDATE \`${table}\` SET val = CONCAT('pg2-', id), updated_at = '2024-02-01 00:00:00.000001' WHERE id BETWEEN 100 AND 120`);
+    await db.query(`INSERT INTO \`${table}\` VALUES (3001, '2024-02-01 00:00:00.000001', 'new-3001')`);
+    const second = await run(first.high_water_mark, 'POSTGRES');
+    expect(second.rows_copied).toBe(22);
+    await same();
+    await db.query(`UPDATE \`${table}\` SET val = 'pg3', updated_at = '2024-02-02 00:00:00.000000' WHERE id IN (100, 3001)`);
+    const third = await run(second.high_water_mark, 'POSTGRES');
+    expect(third.rows_copied).toBe(2);
+    await same();
+  } finally {
+    await db.end();
+    await pg.end();
   }
 });
 

@@ -33,6 +33,7 @@ export async function startStack(opts: { project: string; dbFile?: string; dynam
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: taskQueue,
     SINGLESTORE_URL: MARIADB_URL,
+    POSTGRES_URL: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     HYDROLIX_URL: emulator.url,
     HYDROLIX_USERNAME: EMULATOR_USER.username,
     HYDROLIX_PASSWORD: EMULATOR_USER.password,
