@@ -13,7 +13,6 @@ import {
   type ScheduleOptionsAction,
   type ScheduleOverlapPolicy,
 } from '@temporalio/client';
-import { mapToPayloads } from '@temporalio/common';
 import { MIGRATION_WORKFLOW, type MigrationInput } from '../workflows/types';
 import { toMigrationInput } from './migration-input';
 import { MigrationNotFound, type MigrationsService } from './migrations-service';
@@ -34,8 +33,8 @@ import {
 } from './schedule-schemas';
 import type { CreateMigrationRequest, FieldError } from './schemas';
 
-/** What the schedule's memo holds: the request as given, so GET returns it unchanged. */
-export interface ScheduleMemo {
+/** The schedule as the client gave it (name, spec, migration), so GET returns it unchanged. */
+export interface ScheduleDefinition {
   name: string;
   spec: ScheduleSpecRequest;
   migration: CreateMigrationRequest;
@@ -43,12 +42,18 @@ export interface ScheduleMemo {
   updated_at?: string;
 }
 
-/** Memo of each scheduled run (no created_at: the API falls back to the run's start time). */
+/**
+ * Memo of each scheduled run (no created_at: the API falls back to the run's start time).
+ * It also carries the schedule's current definition: the schedule's own memo is written once
+ * at creation (neither the SDK's update() nor this Temporal server version can change it), while
+ * the action is updated with every PATCH; as a bonus each run records the definition it ran under.
+ */
 export interface ScheduledMigrationMemo {
   name: string;
   source_type: string;
   destination_type: string;
   schedule_id: string;
+  schedule_definition: ScheduleDefinition;
 }
 
 const RECENT_RUNS = 5;
@@ -79,19 +84,19 @@ export class SchedulesService {
   async create(req: CreateScheduleRequest): Promise<ScheduleView> {
     const id = this.newId();
     const now = new Date().toISOString();
-    const memo: ScheduleMemo = { name: req.name, spec: req.spec, migration: req.migration, created_at: now };
+    const definition: ScheduleDefinition = { name: req.name, spec: req.spec, migration: req.migration, created_at: now };
     await rejectedAsFields(() =>
       this.client.schedule.create({
         scheduleId: id,
         spec: toTemporalSpec(req.spec),
-        action: this.action(id, req.migration, now),
+        action: this.action(id, definition, now),
         policies: {
           overlap: toTemporalOverlap(req.overlap ?? DEFAULT_OVERLAP),
           catchupWindow: parseDuration(req.catchup_window ?? DEFAULT_CATCHUP_WINDOW)!,
           pauseOnFailure: req.pause_on_failure ?? false,
         },
         state: { paused: req.paused ?? false, note: req.note ?? (req.paused ? 'created paused' : undefined) },
-        memo: memo as unknown as Record<string, unknown>,
+        memo: definition as unknown as Record<string, unknown>,
       }),
     );
     return this.get(id);
@@ -147,38 +152,36 @@ export class SchedulesService {
 
   async update(id: string, patch: PatchScheduleRequest): Promise<ScheduleView> {
     const desc = await this.describe(id);
-    const old = memoOf(desc);
+    const old = definitionOf(desc);
     const now = new Date().toISOString();
-    const memo: ScheduleMemo = {
-      name: patch.name ?? old.name,
+    const definition: ScheduleDefinition = {
+      name: patch.name ?? old.name ?? id,
       spec: patch.spec ?? old.spec,
       migration: patch.migration ?? old.migration,
-      created_at: old.created_at,
+      created_at: old.created_at ?? desc.info.createdAt.toISOString(),
       updated_at: now,
     };
-    const touchesSchedule =
-      patch.spec !== undefined ||
-      patch.migration !== undefined ||
-      patch.overlap !== undefined ||
-      patch.catchup_window !== undefined ||
-      patch.pause_on_failure !== undefined;
-    if (touchesSchedule) {
-      await rejectedAsFields(() =>
-        notFoundAs(id, () =>
-          this.handle(id).update((prev) => ({
+    await rejectedAsFields(() =>
+      notFoundAs(id, () =>
+        this.handle(id).update((prev) => {
+          const input = inputOf(prev);
+          // Only a changed migration gets a new input; otherwise keep the current one (its high-water mark moves on).
+          const action = patch.migration
+            ? this.action(id, definition, now, input)
+            : { ...prev.action, memo: { ...(prev.action.memo ?? {}), schedule_definition: definition } };
+          return {
             spec: patch.spec ? toTemporalSpec(patch.spec) : prev.spec,
-            action: patch.migration ? this.action(id, patch.migration, now, inputOf(prev)) : prev.action,
+            action,
             policies: {
               overlap: patch.overlap ? toTemporalOverlap(patch.overlap) : prev.policies.overlap,
               catchupWindow: patch.catchup_window ? parseDuration(patch.catchup_window)! : prev.policies.catchupWindow,
               pauseOnFailure: patch.pause_on_failure ?? prev.policies.pauseOnFailure,
             },
             state: { paused: prev.state.paused, note: prev.state.note, remainingActions: prev.state.remainingActions },
-          })),
-        ),
-      );
-    }
-    await this.replaceMemo(id, memo);
+          };
+        }),
+      ),
+    );
     return this.get(id);
   }
 
@@ -200,7 +203,8 @@ export class SchedulesService {
     return desc;
   }
 
-  private action(scheduleId: string, migration: CreateMigrationRequest, createdAt: string, previous?: MigrationInput): ScheduleOptionsAction {
+  private action(scheduleId: string, definition: ScheduleDefinition, createdAt: string, previous?: MigrationInput): ScheduleOptionsAction {
+    const migration = definition.migration;
     // The input's migrationId is the schedule id for every run; runs are told apart by workflow id.
     const input = toMigrationInput(migration, scheduleId, createdAt);
     // An incremental schedule whose migration changes keeps the high-water mark its runs reached
@@ -218,6 +222,7 @@ export class SchedulesService {
       source_type: input.source.type,
       destination_type: input.destination.type,
       schedule_id: scheduleId,
+      schedule_definition: definition,
     };
     return {
       type: 'startWorkflow',
@@ -230,41 +235,8 @@ export class SchedulesService {
     };
   }
 
-  /**
-   * The SDK's update() cannot change a schedule's memo, but UpdateSchedule can: send the
-   * schedule back unchanged (guarded by its conflict token) with the new memo.
-   */
-  private async replaceMemo(id: string, memo: ScheduleMemo, attempt = 1): Promise<void> {
-    const namespace = this.client.options.namespace;
-    const raw = await this.client.workflowService.describeSchedule({ namespace, scheduleId: id });
-    const converter = this.client.options.loadedDataConverter;
-    let fields = mapToPayloads(converter.payloadConverter, memo as unknown as Record<string, unknown>);
-    for (const codec of converter.payloadCodecs) {
-      const keys = Object.keys(fields);
-      const encoded = await codec.encode(keys.map((k) => fields[k]));
-      fields = Object.fromEntries(keys.map((k, i) => [k, encoded[i]]));
-    }
-    try {
-      await this.client.workflowService.updateSchedule({
-        namespace,
-        scheduleId: id,
-        schedule: raw.schedule,
-        conflictToken: raw.conflictToken,
-        memo: { fields },
-        identity: this.client.options.identity,
-        requestId: randomUUID(),
-      });
-    } catch (err) {
-      // Changed in between (e.g. a run advanced its high-water mark): describe again and retry.
-      if (attempt < 5 && (err as { code?: number }).code === 9 /* FAILED_PRECONDITION: conflict token */) {
-        return this.replaceMemo(id, memo, attempt + 1);
-      }
-      throw err;
-    }
-  }
-
   private async view(desc: ScheduleDescription): Promise<ScheduleView> {
-    const memo = memoOf(desc);
+    const def = definitionOf(desc);
     const recent = desc.info.recentActions.slice(-RECENT_RUNS).reverse();
     const recent_runs = await Promise.all(
       recent.map(async (a): Promise<ScheduledRunView> => {
@@ -280,9 +252,9 @@ export class SchedulesService {
     );
     return {
       id: desc.scheduleId,
-      name: memo.name ?? desc.scheduleId,
-      spec: memo.spec,
-      migration: memo.migration,
+      name: def.name ?? desc.scheduleId,
+      spec: def.spec,
+      migration: def.migration,
       overlap: desc.policies.overlap ? desc.policies.overlap.toLowerCase() : DEFAULT_OVERLAP,
       catchup_window: formatDuration(desc.policies.catchupWindow),
       pause_on_failure: desc.policies.pauseOnFailure,
@@ -293,7 +265,7 @@ export class SchedulesService {
       running_runs: desc.info.runningActions.map((a) => a.workflow.workflowId),
       actions_taken: desc.info.numActionsTaken,
       high_water_mark: inputOf(desc)?.options.highWaterMark ?? null,
-      created_at: memo.created_at ?? desc.info.createdAt.toISOString(),
+      created_at: def.created_at ?? desc.info.createdAt.toISOString(),
       updated_at: (desc.info.lastUpdatedAt ?? desc.info.createdAt).toISOString(),
     };
   }
@@ -303,8 +275,10 @@ function inputOf(desc: ScheduleDescription): MigrationInput | undefined {
   return (desc.action.args as MigrationInput[] | undefined)?.[0];
 }
 
-function memoOf(desc: ScheduleDescription): ScheduleMemo {
-  return (desc.memo ?? {}) as unknown as ScheduleMemo;
+/** The current definition (from the action, updated by PATCH), else the one from creation (the schedule's memo). */
+function definitionOf(desc: ScheduleDescription): Partial<ScheduleDefinition> & Pick<ScheduleDefinition, 'spec' | 'migration'> {
+  const current = (desc.action.memo as Partial<ScheduledMigrationMemo> | undefined)?.schedule_definition;
+  return (current ?? desc.memo ?? {}) as ScheduleDefinition;
 }
 
 async function notFoundAs<T>(id: string, fn: () => Promise<T>): Promise<T> {
