@@ -1,5 +1,6 @@
 /** Wires a Temporal worker: workflows bundle + activities built from the process env. */
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import '../connectors';
 import { ConnectorCache, createActivities } from '../activities';
@@ -14,12 +15,15 @@ export interface RunningWorker {
 export async function createWorker(settings: TemporalSettings, env: NodeJS.ProcessEnv = process.env): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: settings.address });
   const connectors = new ConnectorCache(env);
+  let client: Promise<Client> | undefined;
+  const temporalClient = () =>
+    (client ??= Connection.connect({ address: settings.address }).then((c) => new Client({ connection: c, namespace: settings.namespace })));
   const worker = await Worker.create({
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
     workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'),
-    activities: createActivities({ env, connectors }),
+    activities: createActivities({ env, connectors, temporalClient }),
     // Chunks are I/O bound; a few at a time per worker saturates 2 cores.
     maxConcurrentActivityTaskExecutions: Number(env.WORKER_MAX_ACTIVITIES ?? 8),
     // Heartbeats carry chunk progress to the API; flush them every 2 s rather than every 24 s.
