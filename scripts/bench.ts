@@ -17,12 +17,13 @@ import { createApp } from '../api/app';
 import '../connectors';
 import { startHydrolixEmulator } from '../test/hydrolix-emulator';
 import { startDevServer } from './lib/dev-server';
-import { spawnTs, stopProcess } from './lib/processes';
+import { spawnWorker, stopProcess } from './lib/processes';
 import { seedSales } from './seed-sales';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BIG_ROWS = Number(process.env.BENCH_BIG_ROWS ?? 5_000_000);
-const PARALLELISM = Number(process.env.BENCH_PARALLELISM ?? 4);
+const PARALLELISM = Number(process.env.BENCH_PARALLELISM ?? 2);
+const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 5_000);
 const MY_DB = 'es_bench';
 const MY_URL = `mysql://root@127.0.0.1:3306/${MY_DB}`;
 const PG_DB = 'es_bench';
@@ -93,11 +94,14 @@ function pgloader(table: string, rows: number): Result | undefined {
   return timed('2. pgloader MariaDB → PostgreSQL', rows, () => sh(`pgloader ${load}`));
 }
 
-/** Peak resident set of a process (VmHWM), in MiB. */
-function peakRssMiB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** Resident set (VmRSS) or its high-water mark (VmHWM) of a process, in MiB. */
+function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
+
+/** Peak worker RSS sampled while each migration runs (startup's workflow bundling is not a copy cost). */
+const copyPeakRss: Record<string, number> = {};
 
 interface Stack {
   app: ReturnType<typeof createApp>;
@@ -120,7 +124,7 @@ async function startStack(hydrolixUrl: string): Promise<Stack> {
     HYDROLIX_PASSWORD: HX_USER.password,
     HYDROLIX_PROJECT: 'bench',
   };
-  const worker = spawnTs('worker/main.ts', env, ['ignore', 'ignore', 'inherit']);
+  const worker = spawnWorker(env, ['ignore', 'ignore', 'inherit']);
   return {
     app: createApp({ client, connection, taskQueue: 'bench' }),
     workerPid: worker.pid!,
@@ -141,8 +145,10 @@ async function migrate(stack: Stack, name: string, body: Record<string, unknown>
   });
   if (res.status !== 201) throw new Error(`${name}: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
+  copyPeakRss[name] = 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 100));
+    copyPeakRss[name] = Math.max(copyPeakRss[name], rssMiB(stack.workerPid));
     const s = (await (await stack.app.request(`/api/migrations/${id}`)).json()) as { status: string; error: string; rows_copied: number };
     if (s.status === 'failed' || s.status === 'cancelled') throw new Error(`${name}: ${s.status}: ${s.error}`);
     if (s.status === 'completed') {
@@ -163,7 +169,7 @@ function toPostgres(table: string, dest: string) {
     source_config: { table },
     destination_type: 'POSTGRES',
     destination_config: { table: dest, write_mode: 'append' },
-    options: { chunk_rows: 50_000, batch_rows: 10_000, parallelism: PARALLELISM },
+    options: { chunk_rows: 50_000, batch_rows: BATCH_ROWS, parallelism: PARALLELISM },
   };
 }
 
@@ -217,7 +223,7 @@ async function main() {
   try {
     psql(PG_DB, 'DROP TABLE IF EXISTS es_sales');
     const es = await migrate(stack, '3. Epic Shelter MariaDB → PostgreSQL (API + Temporal + worker)', toPostgres('sales_data', 'es_sales'), ROWS);
-    const rss1m = peakRssMiB(stack.workerPid);
+    const startupRss = rssMiB(stack.workerPid, 'VmHWM');
 
     // (4): Epic Shelter into the emulator; the plain script then posts the same rows to a table
     // created by the same transform, so both pay the same ingest cost.
@@ -230,7 +236,7 @@ async function main() {
         source_config: { table: 'sales_data' },
         destination_type: 'HYDROLIX',
         destination_config: { table: 'sales_es' },
-        options: { chunk_rows: 50_000, batch_rows: 10_000, parallelism: PARALLELISM },
+        options: { chunk_rows: 50_000, batch_rows: BATCH_ROWS, parallelism: PARALLELISM },
       },
       ROWS,
     );
@@ -256,7 +262,7 @@ async function main() {
       await ensureTable('sales_big', BIG_ROWS);
       psql(PG_DB, 'DROP TABLE IF EXISTS es_sales_big');
       await migrate(stack, `5. Epic Shelter MariaDB → PostgreSQL, ${BIG_ROWS} rows`, toPostgres('sales_big', 'es_sales_big'), BIG_ROWS);
-      rss5m = peakRssMiB(stack.workerPid);
+      rss5m = copyPeakRss[`5. Epic Shelter MariaDB → PostgreSQL, ${BIG_ROWS} rows`];
     }
 
     console.log('\n| run | rows | seconds | rows/s |\n|---|---:|---:|---:|');
@@ -265,7 +271,9 @@ async function main() {
     if (p) console.log(`  3/2 (Epic Shelter / pgloader) = ${(es.seconds / p.seconds).toFixed(2)}  (target ≤ 0.40)`);
     console.log(`  3/1 (Epic Shelter / floor)    = ${(es.seconds / f.seconds).toFixed(2)}  (target ≤ 0.85)`);
     console.log(`  4a/4b (Epic Shelter / plain)   = ${(hx.seconds / plain.seconds).toFixed(2)}  (target ≤ 1.20)`);
-    console.log(`worker peak RSS: ${rss1m} MiB after ${ROWS} rows${rss5m !== undefined ? `, ${rss5m} MiB after ${BIG_ROWS} more` : ''} (target < 256 MiB, flat)`);
+    console.log(`worker RSS high-water mark after startup + the first copy: ${startupRss} MiB`);
+    for (const [name, mib] of Object.entries(copyPeakRss)) if (!name.startsWith('(')) console.log(`worker peak RSS during "${name}": ${mib} MiB`);
+    if (rss5m !== undefined) console.log(`(target < 256 MiB, flat from ${ROWS} to ${BIG_ROWS} rows)`);
   } finally {
     await stack.stop();
     await emulator.close();

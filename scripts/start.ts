@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { startDevServer, waitForPort, type DevServer } from './lib/dev-server';
-import { ROOT, spawnTs, stopProcess } from './lib/processes';
+import { ROOT, spawnTs, spawnWorker, stopProcess } from './lib/processes';
 
 async function main() {
   const env = { ...process.env };
@@ -16,7 +16,7 @@ async function main() {
     temporal = await startDevServer({ port, uiPort, dbFile: resolve(ROOT, env.TEMPORAL_DB_FILE ?? '.data/temporal.sqlite') });
     env.TEMPORAL_ADDRESS = temporal.address;
   }
-  const worker = spawnTs('worker/main.ts', env);
+  const worker = spawnWorker(env);
   const api = spawnTs('api/main.ts', env);
   const port = Number(env.PORT ?? 3000);
   await waitForPort('127.0.0.1', port, 60_000);

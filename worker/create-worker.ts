@@ -12,7 +12,15 @@ export interface RunningWorker {
   connection: NativeConnection;
 }
 
-export async function createWorker(settings: TemporalSettings, env: NodeJS.ProcessEnv = process.env): Promise<RunningWorker> {
+/**
+ * `workflowBundlePath`: a pre-built bundle (see bundle.ts); without it the worker bundles the
+ * workflows itself, which is simpler for in-process tests but costs memory for its lifetime.
+ */
+export async function createWorker(
+  settings: TemporalSettings,
+  env: NodeJS.ProcessEnv = process.env,
+  workflowBundlePath?: string,
+): Promise<RunningWorker> {
   const connection = await NativeConnection.connect({ address: settings.address });
   const connectors = new ConnectorCache(env);
   let client: Promise<Client> | undefined;
@@ -22,10 +30,14 @@ export async function createWorker(settings: TemporalSettings, env: NodeJS.Proce
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'),
+    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: join(__dirname, '..', 'workflows', 'index.ts') }),
     activities: createActivities({ env, connectors, temporalClient }),
     // Chunks are I/O bound; a few at a time per worker saturates 2 cores.
     maxConcurrentActivityTaskExecutions: Number(env.WORKER_MAX_ACTIVITIES ?? 8),
+    // Migration workflows are tiny orchestrators: one workflow thread and a modest cache keep
+    // the worker's own footprint small (each thread is a V8 isolate holding the bundle).
+    workflowThreadPoolSize: Number(env.WORKER_WORKFLOW_THREADS ?? 1),
+    maxCachedWorkflows: Number(env.WORKER_MAX_CACHED_WORKFLOWS ?? 100),
     // Heartbeats carry chunk progress to the API; flush them every 2 s rather than every 24 s.
     maxHeartbeatThrottleInterval: '2s',
     defaultHeartbeatThrottleInterval: '2s',

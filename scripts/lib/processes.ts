@@ -8,8 +8,21 @@ export const ROOT = resolve(__dirname, '..', '..');
  * Runs `node --import tsx <entry>` directly (not the tsx CLI, which forks a second process):
  * the child PID is the program itself, so a signal sent to it (SIGKILL in tests) hits the real thing.
  */
-export function spawnTs(entry: string, env: NodeJS.ProcessEnv, stdio: StdioOptions = 'inherit'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, entry)], { cwd: ROOT, env, stdio });
+export function spawnTs(entry: string, env: NodeJS.ProcessEnv, stdio: StdioOptions = 'inherit', nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(ROOT, entry)], { cwd: ROOT, env, stdio });
+}
+
+/**
+ * V8 flags for worker processes. Left alone, V8 grows the heap lazily on a machine with
+ * plenty of RAM (a 1M-row copy reached ~500 MiB RSS); a capped old space makes it collect
+ * instead, with no measured loss in speed. Batches are bounded, so the cap is not reached.
+ */
+export function workerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [`--max-old-space-size=${Number(env.WORKER_MAX_OLD_SPACE_MB ?? 128)}`];
+}
+
+export function spawnWorker(env: NodeJS.ProcessEnv, stdio: StdioOptions = 'inherit'): ChildProcess {
+  return spawnTs('worker/main.ts', env, stdio, workerNodeArgs(env));
 }
 
 export function waitForExit(child: ChildProcess): Promise<number | null> {

@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createApp } from '../../api/app';
 import '../../connectors';
-import { spawnTs, stopProcess } from '../../scripts/lib/processes';
+import { spawnWorker, stopProcess } from '../../scripts/lib/processes';
 import { createWorker, type RunningWorker } from '../../worker/create-worker';
 import { startHydrolixEmulator } from '../hydrolix-emulator';
 import { MARIADB_URL } from './mariadb';
@@ -57,7 +57,7 @@ export async function startStack(opts: { project: string; dbFile?: string; dynam
       return running;
     },
     spawnWorker() {
-      const child = spawnTs('worker/main.ts', workerEnv, ['ignore', 'ignore', 'inherit']);
+      const child = spawnWorker(workerEnv, ['ignore', 'ignore', 'inherit']);
       children.push(child);
       return child;
     },
