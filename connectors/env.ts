@@ -15,3 +15,24 @@ export function readConnectionEnv(env: Env, prefix: string, field: string, conne
   const value = env[connectionEnvName(prefix, field, connection)];
   return value === undefined || value === '' ? undefined : value;
 }
+
+/**
+ * Reads and parses a connection URL setting (`<PREFIX>_URL[_<CONN>]`). Errors name the env var
+ * but never echo its value: the URL carries the password. Throws `makeError(message)`.
+ */
+export function readConnectionUrl(
+  env: Env,
+  prefix: string,
+  connection: string | undefined,
+  expected: string,
+  makeError: (message: string) => Error,
+): { name: string; url: URL } {
+  const name = connectionEnvName(prefix, 'URL', connection);
+  const raw = readConnectionEnv(env, prefix, 'URL', connection);
+  if (!raw) throw makeError(`${name} is not set (${expected})`);
+  try {
+    return { name, url: new URL(raw) };
+  } catch {
+    throw makeError(`${name} is not a valid URL (${expected})`);
+  }
+}

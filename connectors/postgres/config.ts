@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connectionEnvName, readConnectionEnv, type Env } from '../env';
+import { readConnectionUrl, type Env } from '../env';
 import { PermanentError } from '../types';
 
 export const ENV_PREFIX = 'POSTGRES';
@@ -23,16 +23,8 @@ const SSLMODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'n
  * Errors name the env var but never echo the URL: it carries the password.
  */
 export function readConfig(env: Env, connection?: string): PostgresConfig {
-  const name = connectionEnvName(ENV_PREFIX, 'URL', connection);
-  const raw = readConnectionEnv(env, ENV_PREFIX, 'URL', connection);
   const expected = 'expected postgres://user:password@host:5432/database';
-  if (!raw) throw new PermanentError(`${name} is not set (${expected})`);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new PermanentError(`${name} is not a valid URL (${expected})`);
-  }
+  const { name, url } = readConnectionUrl(env, ENV_PREFIX, connection, expected, (m) => new PermanentError(m));
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new PermanentError(`${name} must use the postgres:// scheme (${expected})`);
   }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connectionEnvName, readConnectionEnv, type Env } from '../env';
+import { readConnectionUrl, type Env } from '../env';
 import { PermanentError } from '../types';
 
 export const ENV_PREFIX = 'SINGLESTORE';
@@ -20,16 +20,8 @@ export interface SingleStoreConfig {
  * Errors name the env var but never echo the URL: it carries the password.
  */
 export function readConfig(env: Env, connection?: string): SingleStoreConfig {
-  const name = connectionEnvName(ENV_PREFIX, 'URL', connection);
-  const raw = readConnectionEnv(env, ENV_PREFIX, 'URL', connection);
   const expected = 'expected mysql://user:password@host:port/database';
-  if (!raw) throw new PermanentError(`${name} is not set (${expected})`);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new PermanentError(`${name} is not a valid URL (${expected})`);
-  }
+  const { name, url } = readConnectionUrl(env, ENV_PREFIX, connection, expected, (m) => new PermanentError(m));
   if (!['mysql:', 'singlestore:', 'memsql:'].includes(url.protocol)) {
     throw new PermanentError(`${name} must use the mysql:// scheme (${expected})`);
   }
