@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client as PgClient } from 'pg';
 import { mariadb, uniqueName } from '../support/mariadb';
 import { waitForStatus } from '../support/migrations';
+import { waitFor } from '../support/wait';
 import { api, EMULATOR_USER, startStack, type Stack } from '../support/stack';
 
 const table = uniqueName('es_incr');
@@ -117,6 +118,62 @@ it('keeps PostgreSQL equal to the source with upserts, no duplicates, over three
     expect(third.rows_copied).toBe(2);
     await same();
   } finally {
+    await db.end();
+    await pg.end();
+  }
+});
+
+it('a scheduled incremental migration moves the schedule\'s high-water mark after each run', { timeout: 300_000 }, async () => {
+  const db = await mariadb();
+  const pg = new PgClient({ connectionString: PG_URL });
+  await pg.connect();
+  const pgSched = `${pgTable}_s`;
+  try {
+    const created = await api(stack.app, 'POST', '/api/schedules', {
+      name: 'hourly incremental',
+      spec: { interval: '1h' },
+      paused: true, // only our triggers run it
+      migration: {
+        name: 'hourly incremental',
+        source_type: 'SINGLESTORE',
+        source_config: { table },
+        destination_type: 'POSTGRES',
+        destination_config: { table: pgSched },
+        options: { mode: 'incremental', cursor_column: 'updated_at' },
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const runOnce = async (runsBefore: number) => {
+      expect((await api(stack.app, 'POST', `/api/schedules/${id}/trigger`)).status).toBe(202);
+      return waitFor(
+        async () => {
+          const s = (await api(stack.app, 'GET', `/api/schedules/${id}`)).body;
+          const runs = s.recent_runs as Array<{ migration_id: string; status: string }>;
+          if (runs.length <= runsBefore || runs[0].status !== 'completed') return undefined;
+          return { schedule: s, run: (await api(stack.app, 'GET', `/api/migrations/${runs[0].migration_id}`)).body };
+        },
+        120_000,
+        'the triggered run',
+        300,
+      );
+    };
+    const [[maxRow]] = (await db.query(`SELECT DATE_FORMAT(MAX(updated_at), '%Y-%m-%d %H:%i:%s.%f') AS m, COUNT(*) AS n FROM \`${table}\``)) as any;
+    const first = await runOnce(0);
+    expect(first.run.rows_copied).toBe(Number(maxRow.n));
+    expect(first.run.schedule_id).toBe(id);
+    expect(first.schedule.high_water_mark).toBe(maxRow.m);
+
+    await db.query(`UPDATE \`${table}\` SET val = 'sched', updated_at = '2024-03-01 00:00:00.000000' WHERE id IN (5, 6)`);
+    const second = await runOnce(1);
+    expect(second.run.rows_copied).toBe(2);
+    expect(second.schedule.high_water_mark).toBe('2024-03-01 00:00:00.000000');
+    const dst = await pg.query(`SELECT count(*) AS n, count(*) FILTER (WHERE val = 'sched') AS s FROM "${pgSched}"`);
+    expect(Number(dst.rows[0].n)).toBe(Number(maxRow.n));
+    expect(Number(dst.rows[0].s)).toBe(2);
+    expect((await api(stack.app, 'DELETE', `/api/schedules/${id}`)).status).toBe(204);
+  } finally {
+    await pg.query(`DROP TABLE IF EXISTS "${pgSched}"`);
     await db.end();
     await pg.end();
   }
