@@ -61,6 +61,9 @@ export function copyChunkActivity(connectors: ConnectorCache) {
     const keepAlive = setInterval(() => ctx.heartbeat({ ...progress }), 5_000);
     try {
       await copyRange(input, src, dst, progress, ctx.cancellationSignal);
+      // Cancelled (workflow cancel, worker shutdown) is never "done": a partial chunk returned as
+      // completed would be recorded as finished and its remaining rows never copied.
+      ctx.cancellationSignal.throwIfAborted();
     } finally {
       clearInterval(keepAlive);
     }

@@ -48,6 +48,9 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
         const rowsTotal = await src.countRows(source.spec, schema);
         const size = Math.max(chunkRows, Math.ceil(rowsTotal / MAX_CHUNKS));
         const boundaries = rowsTotal > size ? await src.planBoundaries(source.spec, schema, size) : [];
+        // A row count that is an exact multiple puts the last boundary on the last key: drop it,
+        // rather than schedule an empty final chunk (the open-ended last chunk covers those rows).
+        if (boundaries.length > 0 && boundaries.length * size === rowsTotal) boundaries.pop();
         return { boundaries, rowsTotal };
       });
     },

@@ -6,8 +6,8 @@
  *
  * Options (all optional): --rows N (default 200000, at least 200000 unless --small),
  * --chunk-rows N (default 10000), --batch-rows N (default 2000), --outage-ms N (default 30000),
- * --only key[,key] (worker-kill, temporal-restart, source-outage, destination-errors, two-workers; and the
- * opt-in worker-sigterm, a reproduction of a known data-loss bug, not part of the default matrix),
+ * --only key[,key] (worker-kill, temporal-restart, source-outage, destination-errors, two-workers,
+ * worker-sigterm),
  * --ingest-delay-ms, --temporal-down-ms, --destination-fault-ms, --small (allow fewer rows).
  * Needs MariaDB on 127.0.0.1:3306 (TEST_MARIADB_URL) and the Temporal CLI (see scripts/ensure-temporal.ts).
  */

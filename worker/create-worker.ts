@@ -1,6 +1,7 @@
 /** Wires a Temporal worker: workflows bundle + activities built from the process env. */
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { Duration } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import '../connectors';
 import { ConnectorCache, createActivities } from '../activities';
@@ -34,6 +35,9 @@ export async function createWorker(
     activities: createActivities({ env, connectors, temporalClient }),
     // Chunks are I/O bound; a few at a time per worker saturates 2 cores.
     maxConcurrentActivityTaskExecutions: Number(env.WORKER_MAX_ACTIVITIES ?? 8),
+    // On SIGTERM/SIGINT give running chunks a moment to finish; the rest are cancelled and
+    // resume on another worker from their last heartbeat.
+    shutdownGraceTime: (env.WORKER_SHUTDOWN_GRACE ?? '10s') as Duration,
     // Migration workflows are tiny orchestrators: one workflow thread and a modest cache keep
     // the worker's own footprint small (each thread is a V8 isolate holding the bundle).
     workflowThreadPoolSize: Number(env.WORKER_WORKFLOW_THREADS ?? 1),

@@ -29,7 +29,8 @@ const NON_RETRYABLE = ['PermanentError'];
 /** Setup steps: quick, retried a few times for transient network trouble. */
 const setup = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '2 minutes',
+  // Setup activities beat every 5 s (withHeartbeat): a dead worker is noticed in 20 s.
+  heartbeatTimeout: '20s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 

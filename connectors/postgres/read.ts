@@ -73,14 +73,14 @@ export async function* readData(
   const order = ` ORDER BY ${keyList(keyCols)} LIMIT ${opts.batchRows}`;
   let after = range.after;
   for (;;) {
-    if (opts.signal?.aborted) return;
+    opts.signal?.throwIfAborted(); // never end quietly: a cut-short range must not look finished
     const params = [...from.params];
     const raw = await arrays(db, select + rangeWhere(keyCols, after, range.upTo, params) + order, params);
     if (raw.length === 0) return;
     const rows: Row[] = raw.map((r) => r.map((v, i) => convs[i](v)));
     const last = rows[rows.length - 1];
     after = keyIdx.map((i, j) => toKeyValue(keyCols[j], last[i]));
-    if (opts.signal?.aborted) return;
+    opts.signal?.throwIfAborted(); // never end quietly: a cut-short range must not look finished
     yield rows;
     if (raw.length < opts.batchRows) return;
   }

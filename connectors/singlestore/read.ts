@@ -67,14 +67,14 @@ export async function* readData(
   const select = `SELECT ${schema.columns.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${windowedRef(spec, schema, ctx.flavor)}`;
   let after = range.after;
   for (;;) {
-    if (opts.signal?.aborted) return;
+    opts.signal?.throwIfAborted(); // never end quietly: a cut-short range must not look finished
     const where = rangeWhere(keyCols, after, range.upTo, ctx.flavor);
     const raw = await queryArrays(ctx.db, `${select}${where.sql}${orderByKey(keyCols)} LIMIT ${opts.batchRows}`, where.params);
     if (raw.length === 0) return;
     const rows: Row[] = raw.map((r) => r.map((v, i) => convs[i](v)));
     const last = rows[rows.length - 1];
     after = keyIdx.map((i, j) => toKeyValue(keyCols[j], last[i]));
-    if (opts.signal?.aborted) return;
+    opts.signal?.throwIfAborted(); // never end quietly: a cut-short range must not look finished
     yield rows;
     if (raw.length < opts.batchRows) return;
   }

@@ -16,6 +16,7 @@ import {
   sourceOutage,
   temporalRestart,
   twoWorkersOneKilled,
+  workerSigterm,
   workerKills,
   type ScenarioOptions,
   type ScenarioResult,
@@ -99,5 +100,9 @@ describe.concurrent('fault matrix', () => {
 
   it('5. two workers on one task queue, one SIGKILLed mid-copy', { timeout: 330_000 }, async () => {
     expectDurable(await slot(() => twoWorkersOneKilled(base)));
+  });
+
+  it('6. worker stopped gracefully (SIGTERM) mid-chunk', { timeout: 330_000 }, async () => {
+    expectDurable(await slot(() => workerSigterm(base)));
   });
 });
