@@ -1,10 +1,11 @@
 /** Turns connector errors into Temporal failures that read well in the Web UI and carry no secrets. */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { PermanentError } from '../connectors/types';
 import type { Redactor } from './redact';
 
 export function toFailure(err: unknown, redact: Redactor): Error {
-  if (err instanceof ApplicationFailure) return err;
+  // Cancellation must stay a cancellation (Temporal then records the activity as cancelled).
+  if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
   const e = err instanceof Error ? err : new Error(String(err));
   const message = redact(e.message || e.name);
   if (e instanceof PermanentError || e.name === 'PermanentError') {
@@ -21,6 +22,12 @@ export function guarded<A extends unknown[], R>(redact: Redactor, fn: (...args: 
     try {
       return await fn(...args);
     } catch (err) {
+      // Whatever a cancelled activity's I/O threw (an aborted read, a closed socket), the outcome
+      // is a cancellation, never a completion or an ordinary retryable error.
+      const signal = Context.current().cancellationSignal;
+      if (signal.aborted && !(err instanceof CancelledFailure)) {
+        throw new CancelledFailure(redact((signal.reason as Error | undefined)?.message ?? 'CANCELLED'));
+      }
       throw toFailure(err, redact);
     }
   };
