@@ -59,7 +59,8 @@ export class MigrationsService {
       if (err instanceof WorkflowNotFoundError || (err as Error).name === 'WorkflowNotFoundError') throw new MigrationNotFound(id);
       throw err;
     }
-    const progress = await this.progress(id);
+    let progress = await this.progress(id);
+    if (!progress && desc.status.name === 'FAILED') progress = await this.failureFromHistory(id);
     if (progress && desc.status.name === 'RUNNING') {
       // Finished chunks come from the workflow; rows of chunks in flight from their heartbeats.
       progress.rowsCopied += inFlightRows(desc);
@@ -119,6 +120,40 @@ export class MigrationsService {
       memo: desc.memo,
     });
     return { ...view, status: 'pending', error: null, phase: 'pending' };
+  }
+
+  /**
+   * Without a worker to answer the query, a failed run's message still comes from its history's
+   * last event (the innermost cause, as the workflow itself would report it).
+   */
+  private async failureFromHistory(id: string): Promise<Progress | undefined> {
+    try {
+      const history = await this.client.workflow.getHandle(id).fetchHistory();
+      const last = history.events?.[history.events.length - 1];
+      let failure = last?.workflowExecutionFailedEventAttributes?.failure;
+      let message = failure?.message ?? undefined;
+      while (failure?.cause) {
+        failure = failure.cause;
+        if (failure.message) message = failure.message;
+      }
+      if (!message) return undefined;
+      return {
+        phase: 'failed',
+        rowsCopied: 0,
+        rowsTotal: null,
+        chunksDone: 0,
+        chunksTotal: null,
+        rowsPerSecond: null,
+        target: null,
+        warnings: [],
+        error: message,
+        runs: 1,
+        verification: null,
+        highWaterMark: null,
+      };
+    } catch {
+      return undefined;
+    }
   }
 
   /** The workflow's own progress query; undefined when no worker answers in time. */

@@ -14,6 +14,7 @@ const ROWS = 100_000;
 const table = uniqueName('es_all');
 const project = 'e2e_all';
 let stack: Stack;
+const workers: Array<Awaited<ReturnType<Stack['startInProcessWorker']>>> = [];
 
 /** Truncates 'YYYY-MM-DD hh:mm:ss.ffffff' to milliseconds, as Hydrolix stores it (resolution ms). */
 const toMs = (v: string) => (v.includes('.') ? v.slice(0, v.indexOf('.') + 4) : `${v}.000`);
@@ -59,7 +60,7 @@ beforeAll(async () => {
   await insertAllTypesRows(db, table, ROWS, { safeDates: true });
   await db.end();
   stack = await startStack({ project });
-  await stack.startInProcessWorker();
+  workers.push(await stack.startInProcessWorker());
 });
 
 afterAll(async () => {
@@ -168,5 +169,14 @@ describe('SingleStore (MariaDB) → Hydrolix, all types', () => {
     expect(final.status).toBe('failed');
     expect(final.error).toContain('no_such_table_here');
     expect(Date.now() - started).toBeLessThan(30_000);
+
+    // With no worker left to answer queries, the error still comes back (from the run's history).
+    for (const w of workers) {
+      w.worker.shutdown();
+      await w.done;
+    }
+    const later = await api(stack.app, 'GET', `/api/migrations/${created.body.id}`);
+    expect(later.body).toMatchObject({ status: 'failed' });
+    expect(later.body.error).toContain('no_such_table_here');
   });
 });
