@@ -3,18 +3,18 @@
  * MariaDB table covering every common MySQL type lands in the Hydrolix emulator, and every
  * value of every row is checked at the destination.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_TYPES_COLUMNS, ALL_TYPES_DDL, expectedRow, insertAllTypesRows } from '../fixtures/all-types';
+import { describe, expect, it } from 'vitest';
+import { ALL_TYPES_COLUMNS, expectedRow, seedAllTypes } from '../fixtures/all-types';
 import type { Value } from '../../connectors/types';
-import { mariadb, uniqueName } from '../support/mariadb';
-import { api, startStack, type Stack } from '../support/stack';
+import { MARIADB_URL, mariadb, uniqueName } from '../support/mariadb';
+import { seededStack } from '../support/seeded-stack';
+import { api } from '../support/stack';
 import { StopWaiting, waitFor } from '../support/wait';
 
 const ROWS = 100_000;
-const table = uniqueName('es_all');
 const project = 'e2e_all';
-let stack: Stack;
-const workers: Array<Awaited<ReturnType<Stack['startInProcessWorker']>>> = [];
+const ctx = seededStack({ prefix: 'es_all', project, seed: (t) => seedAllTypes(MARIADB_URL, t, ROWS) });
+const { table } = ctx;
 
 /** Truncates 'YYYY-MM-DD hh:mm:ss.ffffff' to milliseconds, as Hydrolix stores it (resolution ms). */
 const toMs = (v: string) => (v.includes('.') ? v.slice(0, v.indexOf('.') + 4) : `${v}.000`);
@@ -54,26 +54,10 @@ function atHydrolix(column: string, v: Value): unknown {
   }
 }
 
-beforeAll(async () => {
-  const db = await mariadb();
-  await db.query(ALL_TYPES_DDL(table));
-  await insertAllTypesRows(db, table, ROWS, { safeDates: true });
-  await db.end();
-  stack = await startStack({ project });
-  workers.push(await stack.startInProcessWorker());
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  const db = await mariadb();
-  await db.query(`DROP TABLE IF EXISTS \`${table}\``);
-  await db.end();
-});
-
 async function runToEnd(id: string, timeoutMs = 300_000) {
   return waitFor(
     async () => {
-      const s = (await api(stack.app, 'GET', `/api/migrations/${id}`)).body;
+      const s = (await api(ctx.stack.app, 'GET', `/api/migrations/${id}`)).body;
       return ['completed', 'failed', 'cancelled'].includes(s.status) ? s : undefined;
     },
     timeoutMs,
@@ -84,7 +68,7 @@ async function runToEnd(id: string, timeoutMs = 300_000) {
 
 describe('SingleStore (MariaDB) → Hydrolix, all types', () => {
   it('copies 100,000 rows with every value intact', { timeout: 400_000 }, async () => {
-    const created = await api(stack.app, 'POST', '/api/migrations', {
+    const created = await api(ctx.stack.app, 'POST', '/api/migrations', {
       name: 'all types',
       source_type: 'SINGLESTORE',
       source_config: { table },
@@ -98,7 +82,7 @@ describe('SingleStore (MariaDB) → Hydrolix, all types', () => {
     const seen = new Set<number>();
     const final = await waitFor(
       async () => {
-        const s = (await api(stack.app, 'GET', `/api/migrations/${created.body.id}`)).body;
+        const s = (await api(ctx.stack.app, 'GET', `/api/migrations/${created.body.id}`)).body;
         seen.add(s.progress);
         if (s.status === 'failed') throw new StopWaiting(`migration failed: ${s.error}`);
         return s.status === 'completed' ? s : undefined;
@@ -112,9 +96,9 @@ describe('SingleStore (MariaDB) → Hydrolix, all types', () => {
     expect(final.warnings.join('\n')).toMatch(/millisecond/i);
     expect(final.rows_per_second).toBeGreaterThan(0);
 
-    const { rows } = stack.emulator.state.rows(project, 'all_types');
+    const { rows } = ctx.stack.emulator.state.rows(project, 'all_types');
     expect(rows.length).toBe(ROWS);
-    expect(stack.emulator.state.rejects(project, 'all_types')).toEqual([]);
+    expect(ctx.stack.emulator.state.rejects(project, 'all_types')).toEqual([]);
     const byId = new Map(rows.map((r) => [String(r.id), r]));
     expect(byId.size).toBe(ROWS);
     let checked = 0;
@@ -129,7 +113,7 @@ describe('SingleStore (MariaDB) → Hydrolix, all types', () => {
     }
     expect(checked).toBe(ROWS * ALL_TYPES_COLUMNS.length);
 
-    const list = await api(stack.app, 'GET', '/api/migrations');
+    const list = await api(ctx.stack.app, 'GET', '/api/migrations');
     expect(list.body.migrations[0]).toMatchObject({ id: created.body.id, status: 'completed' });
   });
 
@@ -139,7 +123,7 @@ describe('SingleStore (MariaDB) → Hydrolix, all types', () => {
     await db.query(`CREATE TABLE \`${bad}\` (id INT PRIMARY KEY, at DATETIME NOT NULL, d DATE NULL)`);
     await db.query(`INSERT INTO \`${bad}\` VALUES (1, '2020-01-01 00:00:00', '2020-01-01'), (2, '2020-01-02 00:00:00', '1000-01-01')`);
     try {
-      const created = await api(stack.app, 'POST', '/api/migrations', {
+      const created = await api(ctx.stack.app, 'POST', '/api/migrations', {
         name: 'unrepresentable',
         source_type: 'SINGLESTORE',
         source_config: { table: bad },
@@ -158,7 +142,7 @@ describe('SingleStore (MariaDB) → Hydrolix, all types', () => {
 
   it('fails with a clear error for a missing source table, without retrying forever', { timeout: 60_000 }, async () => {
     const started = Date.now();
-    const created = await api(stack.app, 'POST', '/api/migrations', {
+    const created = await api(ctx.stack.app, 'POST', '/api/migrations', {
       name: 'missing table',
       source_type: 'SINGLESTORE',
       source_config: { table: 'no_such_table_here' },
@@ -171,11 +155,9 @@ describe('SingleStore (MariaDB) → Hydrolix, all types', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
 
     // With no worker left to answer queries, the error still comes back (from the run's history).
-    for (const w of workers) {
-      w.worker.shutdown();
-      await w.done;
-    }
-    const later = await api(stack.app, 'GET', `/api/migrations/${created.body.id}`);
+    ctx.worker!.worker.shutdown();
+    await ctx.worker!.done;
+    const later = await api(ctx.stack.app, 'GET', `/api/migrations/${created.body.id}`);
     expect(later.body).toMatchObject({ status: 'failed' });
     expect(later.body.error).toContain('no_such_table_here');
   });

@@ -19,15 +19,18 @@ export interface SeededStackOptions {
 export interface SeededStack {
   readonly table: string;
   readonly stack: Stack;
+  /** The in-process worker, when one was started. */
+  readonly worker: Awaited<ReturnType<Stack['startInProcessWorker']>> | undefined;
 }
 
 export function seededStack(opts: SeededStackOptions): SeededStack {
   const table = uniqueName(opts.prefix);
   let stack: Stack | undefined;
+  let worker: SeededStack['worker'];
   beforeAll(async () => {
     await opts.seed(table);
     stack = await startStack({ project: opts.project, dynamicConfig: opts.dynamicConfig });
-    if (opts.inProcessWorker !== false) await stack.startInProcessWorker();
+    if (opts.inProcessWorker !== false) worker = await stack.startInProcessWorker();
   });
   afterAll(async () => {
     await stack?.stop();
@@ -37,6 +40,9 @@ export function seededStack(opts: SeededStackOptions): SeededStack {
   });
   return {
     table,
+    get worker() {
+      return worker;
+    },
     get stack() {
       if (!stack) throw new Error('the stack starts in beforeAll');
       return stack;
