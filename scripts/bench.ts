@@ -4,6 +4,7 @@
  * this machine in one run. Prints rows/s, ratios and the worker's peak RSS. A script, not a test.
  *
  *   BENCH_ROWS=1000000 BENCH_BIG_ROWS=5000000 npm run bench
+ *   (BENCH_PARALLELISM, BENCH_BATCH_ROWS and BENCH_WORKERS vary the Epic Shelter runs.)
  */
 import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BIG_ROWS = Number(process.env.BENCH_BIG_ROWS ?? 5_000_000);
 const PARALLELISM = Number(process.env.BENCH_PARALLELISM ?? 2);
 const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 5_000);
+/** Worker processes on the task queue (they share one migration's chunks). */
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const MY_DB = 'es_bench';
 const MY_URL = `mysql://root@127.0.0.1:3306/${MY_DB}`;
 const PG_DB = 'es_bench';
@@ -124,12 +127,12 @@ async function startStack(hydrolixUrl: string): Promise<Stack> {
     HYDROLIX_PASSWORD: HX_USER.password,
     HYDROLIX_PROJECT: 'bench',
   };
-  const worker = spawnWorker(env, ['ignore', 'ignore', 'inherit']);
+  const workers = Array.from({ length: WORKERS }, () => spawnWorker(env, ['ignore', 'ignore', 'inherit']));
   return {
     app: createApp({ client, connection, taskQueue: 'bench' }),
-    workerPid: worker.pid!,
+    workerPid: workers[0].pid!,
     async stop() {
-      await stopProcess(worker);
+      for (const w of workers) await stopProcess(w);
       await connection.close();
       await server.stop();
     },
