@@ -92,7 +92,14 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
           await sleep(500 * 2 ** i);
           destinationRows = await dst.countRows(destination.spec);
         }
-        return { sourceRows, destinationRows, ok: sourceRows === destinationRows };
+        // Where both ends can compute it exactly, an order-independent key checksum catches a
+        // missing row offset by a duplicate, which equal counts would hide.
+        const [sourceKeySum, destinationKeySum] = await Promise.all([
+          src.keySum ? src.keySum(source.spec, schema) : null,
+          dst.keySum ? dst.keySum(destination.spec, schema) : null,
+        ]);
+        const sumsAgree = sourceKeySum === null || destinationKeySum === null || sourceKeySum === destinationKeySum;
+        return { sourceRows, destinationRows, sourceKeySum, destinationKeySum, ok: sourceRows === destinationRows && sumsAgree };
       });
     },
   };

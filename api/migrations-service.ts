@@ -240,6 +240,8 @@ function toView(
       ? {
           source_rows: progress.verification.sourceRows,
           destination_rows: progress.verification.destinationRows,
+          source_key_sum: progress.verification.sourceKeySum ?? null,
+          destination_key_sum: progress.verification.destinationKeySum ?? null,
           ok: progress.verification.ok,
         }
       : null,

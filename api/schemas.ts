@@ -139,5 +139,12 @@ export interface MigrationView {
   runs: number;
   /** The schedule that started this run, or null for migrations started directly. */
   schedule_id: string | null;
-  verification: { source_rows: number; destination_rows: number; ok: boolean } | null;
+  verification: {
+    source_rows: number;
+    destination_rows: number;
+    /** Exact sum of a single integer key at each end (null where an end cannot compute it). */
+    source_key_sum: string | null;
+    destination_key_sum: string | null;
+    ok: boolean;
+  } | null;
 }

@@ -135,6 +135,11 @@ export interface SourceConnector extends DataConnector {
    * The chunks are (null, b0], (b0, b1], ..., (bn, null).
    */
   planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]>;
+  /**
+   * Order-independent checksum for verification: the exact sum of a single integer key over the
+   * row set, as a decimal string; null when the key is not one integer column.
+   */
+  keySum?(spec: SourceSpec, schema: TableSchema): Promise<string | null>;
   /** Greatest value of a column over the row set (incremental high-water mark); null when empty. */
   maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null>;
   /** Streams the rows of a key range in key order, in batches of at most `batchRows`. Never loads the range at once. */
@@ -168,6 +173,8 @@ export interface DestinationConnector extends DataConnector {
   landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows>;
   /** Rows in the whole destination table (the verification step compares it with the source). */
   countRows(spec: DestinationSpec): Promise<number>;
+  /** Same checksum as `SourceConnector.keySum`, over the destination table; null when it cannot compute it exactly. */
+  keySum?(spec: DestinationSpec, schema: TableSchema): Promise<string | null>;
 }
 
 /**

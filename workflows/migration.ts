@@ -181,7 +181,9 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
         type: 'VerificationFailed',
         message: state.window
           ? `verification failed: the source window holds ${v.sourceRows} rows but ${state.rowsCopied} were copied`
-          : `verification failed: source has ${v.sourceRows} rows, destination ${state.target} has ${v.destinationRows}`,
+          : v.sourceRows !== v.destinationRows
+            ? `verification failed: source has ${v.sourceRows} rows, destination ${state.target} has ${v.destinationRows}`
+            : `verification failed: equal row counts (${v.sourceRows}) but the key checksums differ (source ${v.sourceKeySum}, destination ${v.destinationKeySum})`,
         nonRetryable: true,
       });
     }

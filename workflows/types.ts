@@ -85,6 +85,9 @@ export interface MigrationState {
 export interface Verification {
   sourceRows: number;
   destinationRows: number;
+  /** Exact sum of a single integer key at both ends, when both can compute it (an order-independent checksum). */
+  sourceKeySum?: string | null;
+  destinationKeySum?: string | null;
   ok: boolean;
 }
 

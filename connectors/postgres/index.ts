@@ -256,6 +256,15 @@ export class PostgresDestination extends PostgresConnection implements Destinati
   async countRows(spec: DestinationSpec): Promise<number> {
     return this.run(async (db) => Number((await db.query(`SELECT count(*) AS n FROM ${this.names(spec).qualified}`)).rows[0].n));
   }
+
+  /** Exact sum of a single integer key (numeric in PostgreSQL), for verification; null otherwise. */
+  async keySum(spec: DestinationSpec, schema: TableSchema): Promise<string | null> {
+    if (schema.key.length !== 1) return null;
+    const col = schema.columns.find((c) => c.name === schema.key[0]);
+    if (!col || col.type.kind !== 'int') return null;
+    const sql = `SELECT COALESCE(sum(${quoteIdent(col.name)}::numeric), 0)::text AS s FROM ${this.names(spec).qualified}`;
+    return this.run(async (db) => String((await db.query(sql)).rows[0].s));
+  }
 }
 
 export const postgresConnector: ConnectorDefinition = {

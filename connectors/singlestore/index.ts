@@ -60,6 +60,10 @@ export class SingleStoreSource implements SourceConnector {
     return this.run((db, server) => reader.countRows(this.ctx(db, server), spec, schema, range));
   }
 
+  async keySum(spec: SourceSpec, schema: TableSchema): Promise<string | null> {
+    return this.run((db, server) => reader.keySum(this.ctx(db, server), spec, schema));
+  }
+
   async maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null> {
     return this.run((db, server) => reader.maxValue(this.ctx(db, server), spec, schema, column));
   }

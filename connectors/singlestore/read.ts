@@ -97,3 +97,12 @@ export async function maxValue(ctx: ReadContext, spec: SourceSpec, schema: Table
   if (r.length === 0 || r[0][0] === null) return null;
   return toKeyValue(col, conv(r[0][0]));
 }
+
+/** Exact SUM of a single integer key over the (windowed) row set, for verification; null otherwise. */
+export async function keySum(ctx: ReadContext, spec: SourceSpec, schema: TableSchema): Promise<string | null> {
+  const cols = keyColumns(schema);
+  if (cols.length !== 1 || cols[0].type.kind !== 'int') return null;
+  // SUM over integers is DECIMAL in MySQL/MariaDB/SingleStore: exact even for BIGINT UNSIGNED.
+  const r = await queryArrays(ctx.db, `SELECT CAST(COALESCE(SUM(${quoteIdent(cols[0].name)}), 0) AS CHAR) FROM ${windowedRef(spec, schema, ctx.flavor)}`, []);
+  return String(r[0][0]);
+}
