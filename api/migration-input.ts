@@ -2,7 +2,7 @@
 import { destinationTypes, sourceSpecError, sourceTypes } from '../connectors/registry';
 import type { SourceSpec } from '../connectors/types';
 import type { MigrationInput, MigrationOptions } from '../workflows/types';
-import type { CreateMigrationRequest, FieldError } from './schemas';
+import { validateCreateMigration, type CreateMigrationRequest, type FieldError, type Validated } from './schemas';
 
 export const DEFAULT_OPTIONS: MigrationOptions = {
   chunkRows: 50_000,
@@ -77,4 +77,17 @@ export function toMigrationInput(req: CreateMigrationRequest, migrationId: strin
       ...(mode === 'incremental' ? { cursorColumn: req.options?.cursor_column, highWaterMark: req.options?.high_water_mark ?? null } : {}),
     },
   };
+}
+
+/**
+ * Every check a migration request gets before anything starts: the schema, then the connector
+ * names, then the source connector's own static checks (each stage only if the previous passed).
+ */
+export function checkMigrationRequest(body: unknown): Validated<CreateMigrationRequest> {
+  const checked = validateCreateMigration(body);
+  if (!checked.ok) return checked;
+  const typeErrors = connectorTypeErrors(checked.value);
+  if (typeErrors.length > 0) return { ok: false, errors: typeErrors };
+  const specErrors = sourceSpecErrors(checked.value);
+  return specErrors.length > 0 ? { ok: false, errors: specErrors } : checked;
 }

@@ -5,8 +5,8 @@
  */
 import type { CalendarSpec, DayOfWeek, LooseRange, Month, ScheduleSpec } from '@temporalio/client';
 import { z } from 'zod';
-import { connectorTypeErrors, sourceSpecErrors } from './migration-input';
-import { type CreateMigrationRequest, type FieldError, type Validated, fieldErrors, validateCreateMigration } from './schemas';
+import { checkMigrationRequest } from './migration-input';
+import { type CreateMigrationRequest, type FieldError, type Validated, fieldErrors } from './schemas';
 
 // ---- durations: "90s", "30m", "1h", "1d", "1h30m" (units d, h, m, s, largest first, each at most once) ----
 
@@ -323,11 +323,8 @@ export type PatchScheduleRequest = Partial<Omit<CreateScheduleRequest, 'paused' 
 function validateNestedMigration(body: unknown): Validated<CreateMigrationRequest> {
   const prefix = (errors: FieldError[]) =>
     errors.map((e) => ({ path: e.path === '(body)' ? 'migration' : `migration.${e.path}`, message: e.message }));
-  const checked = validateCreateMigration(body);
-  if (!checked.ok) return { ok: false, errors: prefix(checked.errors) };
-  const more = [...connectorTypeErrors(checked.value)];
-  if (more.length === 0) more.push(...sourceSpecErrors(checked.value));
-  return more.length > 0 ? { ok: false, errors: prefix(more) } : checked;
+  const checked = checkMigrationRequest(body);
+  return checked.ok ? checked : { ok: false, errors: prefix(checked.errors) };
 }
 
 function validateWith<T extends { migration?: unknown }>(schema: z.ZodType<T>, body: unknown): Validated<T> {

@@ -1,8 +1,7 @@
 /** /api/migrations: start, list, inspect and cancel migrations. */
 import { Hono } from 'hono';
-import { connectorTypeErrors, sourceSpecErrors, toMigrationInput } from '../migration-input';
+import { checkMigrationRequest, toMigrationInput } from '../migration-input';
 import { MigrationConflict, MigrationNotFound, type MigrationsService } from '../migrations-service';
-import { validateCreateMigration } from '../schemas';
 import { readJson } from '../read-json';
 
 export function migrationsRouter(service: MigrationsService) {
@@ -11,12 +10,8 @@ export function migrationsRouter(service: MigrationsService) {
   app.post('/', async (c) => {
     const body = await readJson(c);
     if (!body.ok) return c.json({ error: body.error, fields: [] }, 400);
-    const checked = validateCreateMigration(body.value);
+    const checked = checkMigrationRequest(body.value);
     if (!checked.ok) return c.json({ error: 'invalid migration request', fields: checked.errors }, 400);
-    const typeErrors = connectorTypeErrors(checked.value);
-    if (typeErrors.length > 0) return c.json({ error: 'invalid migration request', fields: typeErrors }, 400);
-    const specErrors = sourceSpecErrors(checked.value);
-    if (specErrors.length > 0) return c.json({ error: 'invalid migration request', fields: specErrors }, 400);
     const input = toMigrationInput(checked.value, service.newId(), new Date().toISOString());
     const view = await service.start(input);
     return c.json(view, 201);

@@ -24,6 +24,7 @@ import { createTableSql, diffTable, wantedColumns } from './ddl';
 import { openPool, sanitizeError } from './pool';
 import * as reader from './read';
 import { describeSource, findRelation, listTables, relationColumns, resolveSourceTable, uniqueIndexes, type Db } from './schema';
+import { mapErrors } from '../map-errors';
 import { qualify, quoteIdent, windowedRef } from './sql';
 import type { DestinationTypeOptions } from './type-map';
 import { landedRows, writeBatch, type WriteMode } from './write';
@@ -109,21 +110,7 @@ export class PostgresSource extends PostgresConnection implements SourceConnecto
 
   async *readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]> {
     const from = await this.run((db) => this.from(db, spec, schema));
-    const it = reader.readData(this.db, from, schema, range, opts);
-    try {
-      for (;;) {
-        let next: IteratorResult<Row[]>;
-        try {
-          next = await it.next();
-        } catch (e) {
-          throw this.error(e);
-        }
-        if (next.done) return;
-        yield next.value;
-      }
-    } finally {
-      await it.return(undefined);
-    }
+    yield* mapErrors(reader.readData(this.db, from, schema, range, opts), (e) => this.error(e));
   }
 }
 

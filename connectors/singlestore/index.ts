@@ -5,6 +5,7 @@ import type { ConnectionInfo, KeyRange, KeyTuple, KeyValue, ReadOptions, Row, So
 import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
 import { describeServer, detectFlavor, type Queryable, type ServerFlavor } from './flavor';
 import { openPool, sanitizeError } from './pool';
+import { mapErrors } from '../map-errors';
 import * as reader from './read';
 import { validateQuery } from './sql';
 import { describeSource, listTables } from './schema';
@@ -74,21 +75,7 @@ export class SingleStoreSource implements SourceConnector {
 
   async *readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]> {
     const { db, server } = await this.ready();
-    const it = reader.readData(this.ctx(db, server), spec, schema, range, opts);
-    try {
-      for (;;) {
-        let next: IteratorResult<Row[]>;
-        try {
-          next = await it.next();
-        } catch (e) {
-          throw sanitizeError(e, this.config.password);
-        }
-        if (next.done) return;
-        yield next.value;
-      }
-    } finally {
-      await it.return(undefined);
-    }
+    yield* mapErrors(reader.readData(this.ctx(db, server), spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
   }
 
   private ctx(db: Queryable, server: ServerFlavor): reader.ReadContext {
