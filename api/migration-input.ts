@@ -1,5 +1,5 @@
 /** Translates a validated HTTP request into the workflow's input (camelCase, defaults filled, no secrets). */
-import { destinationTypes, sourceSpecError, sourceTypes } from '../connectors/registry';
+import { destinationTypes, quoteIdentifierFor, sourceSpecError, sourceTypes } from '../connectors/registry';
 import type { SourceSpec } from '../connectors/types';
 import type { MigrationInput, MigrationOptions } from '../workflows/types';
 import { validateCreateMigration, type CreateMigrationRequest, type FieldError, type Validated } from './schemas';
@@ -47,7 +47,7 @@ function sourceSpec(req: CreateMigrationRequest): SourceSpec {
   const orderBy = cfg.order_by === undefined ? undefined : Array.isArray(cfg.order_by) ? cfg.order_by : [cfg.order_by];
   let query = cfg.query;
   if (req.transform_query) {
-    const base = query ?? `SELECT * FROM \`${cfg.table}\``;
+    const base = query ?? `SELECT * FROM ${quoteIdentifierFor(req.source_type, cfg.table!)}`;
     query = `WITH source AS (${base.trim().replace(/;\s*$/, '')}) ${req.transform_query.trim().replace(/;\s*$/, '')}`;
   }
   return { connection: cfg.connection, table: cfg.table, query, orderBy };

@@ -17,6 +17,8 @@ export interface ConnectorDefinition {
    * API can refuse a bad request before any workflow starts. Throws with a message naming the field.
    */
   validateSource?: (spec: SourceSpec) => void;
+  /** Quotes an identifier in the source's SQL dialect (for SQL composed outside the connector). */
+  quoteIdentifier?: (name: string) => string;
 }
 
 const definitions = new Map<string, ConnectorDefinition>();
@@ -55,4 +57,10 @@ export function sourceSpecError(type: string, spec: SourceSpec): string | undefi
   } catch (err) {
     return (err as Error).message;
   }
+}
+
+/** An identifier quoted for a connector's dialect; ANSI double quotes when it does not say. */
+export function quoteIdentifierFor(type: string, name: string): string {
+  const quote = definitions.get(type)?.quoteIdentifier;
+  return quote ? quote(name) : `"${name.replace(/"/g, '""')}"`;
 }

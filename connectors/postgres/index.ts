@@ -25,7 +25,7 @@ import { openPool, sanitizeError } from './pool';
 import * as reader from './read';
 import { describeSource, findRelation, listTables, relationColumns, resolveSourceTable, uniqueIndexes, type Db } from './schema';
 import { mapErrors } from '../map-errors';
-import { qualify, quoteIdent, windowedRef } from './sql';
+import { qualify, quoteIdent, validateQuery, windowedRef } from './sql';
 import type { DestinationTypeOptions } from './type-map';
 import { landedRows, writeBatch, type WriteMode } from './write';
 
@@ -259,6 +259,10 @@ export const postgresConnector: ConnectorDefinition = {
   envPrefix: ENV_PREFIX,
   createSource: (env: Env, connection?: string) => PostgresSource.fromEnv(env, connection),
   createDestination: (env: Env, connection?: string) => PostgresDestination.fromEnv(env, connection),
+  validateSource: (spec: SourceSpec) => {
+    if (spec.query !== undefined) validateQuery(spec.query);
+  },
+  quoteIdentifier: quoteIdent,
 };
 
 export { readConfig, type PostgresConfig } from './config';

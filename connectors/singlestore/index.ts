@@ -7,7 +7,7 @@ import { describeServer, detectFlavor, type Queryable, type ServerFlavor } from 
 import { openPool, sanitizeError } from './pool';
 import { mapErrors } from '../map-errors';
 import * as reader from './read';
-import { validateQuery } from './sql';
+import { quoteIdent, validateQuery } from './sql';
 import { describeSource, listTables } from './schema';
 
 export interface SingleStoreSourceOptions {
@@ -110,6 +110,7 @@ export const singlestoreConnector: ConnectorDefinition = {
   validateSource: (spec: SourceSpec) => {
     if (spec.query !== undefined) validateQuery(spec.query);
   },
+  quoteIdentifier: quoteIdent,
 };
 
 export { readConfig } from './config';

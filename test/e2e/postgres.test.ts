@@ -64,3 +64,30 @@ it('copies into PostgreSQL and verifies counts and the key checksum', { timeout:
     await pg.end();
   }
 });
+
+it('applies transform_query on the source (the rows are seen as `source`)', { timeout: 180_000 }, async () => {
+  const pg = new PgClient({ connectionString: PG_URL });
+  await pg.connect();
+  const out = uniqueName('es_pg_tq');
+  try {
+    const res = await api(ctx.stack.app, 'POST', '/api/migrations', {
+      name: 'transformed',
+      source_type: 'SINGLESTORE',
+      source_config: { table: ctx.table },
+      transform_query: 'SELECT id, UPPER(product) AS product, amount * 2 AS doubled FROM source WHERE id <= 1000',
+      destination_type: 'POSTGRES',
+      destination_config: { table: out },
+    });
+    expect(res.status).toBe(201);
+    const done = await waitForStatus(ctx.stack, res.body.id, ['completed']);
+    expect(done.rows_copied).toBe(1_000);
+    const r = await pg.query(`SELECT count(*) AS n, count(*) FILTER (WHERE product = upper(product)) AS up FROM "${out}"`);
+    expect(Number(r.rows[0].n)).toBe(1_000);
+    expect(Number(r.rows[0].up)).toBe(1_000);
+    const cols = await pg.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [out]);
+    expect(cols.rows.map((c) => c.column_name)).toEqual(['id', 'product', 'doubled']);
+  } finally {
+    await pg.query(`DROP TABLE IF EXISTS "${out}"`);
+    await pg.end();
+  }
+});
