@@ -138,7 +138,6 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
         const chunkIndex = pending.shift()!;
         if (!state.inFlight.includes(chunkIndex)) state.inFlight.push(chunkIndex);
         const result = await copy.copyChunk({
-          migrationId: input.migrationId,
           chunkIndex,
           range: chunkRange(plan, chunkIndex),
           source,

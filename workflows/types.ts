@@ -162,7 +162,6 @@ export interface CreateTableInput {
 }
 
 export interface CopyChunkInput {
-  migrationId: string;
   chunkIndex: number;
   range: KeyRange;
   source: Endpoint<SourceSpec>;

@@ -47,7 +47,7 @@ async function input(): Promise<CopyChunkInput> {
   const destination = { type: 'HYDROLIX', spec: { table: 'chunk_dest' } };
   const schema: TableSchema = await new MockActivityEnvironment().run(activities.readSourceSchema, source);
   await new MockActivityEnvironment().run(activities.createDestinationTable, { destination, schema });
-  return { migrationId: 'm', chunkIndex: 0, range: { after: null, upTo: null }, source, destination, schema, batchRows: 100, mayHaveLanded: false };
+  return { chunkIndex: 0, range: { after: null, upTo: null }, source, destination, schema, batchRows: 100, mayHaveLanded: false };
 }
 
 it('throws when cancelled mid-chunk instead of reporting a partial chunk as done', async () => {
