@@ -118,6 +118,20 @@ export interface DataConnector {
   testConnection(): Promise<ConnectionInfo>;
 }
 
+/**
+ * A batch in the portable text row format, the one MySQL's `SELECT … INTO OUTFILE` and
+ * PostgreSQL's COPY text share: one line per row, each ending in \n; fields in schema column
+ * order separated by \t; NULL as \N; backslash, tab, newline and carriage return escaped as
+ * \\ \t \n \r. Each field is its canonical Value's text (see Value). Binary and bit columns
+ * never travel this way. A source and a destination that both speak it skip per-value work.
+ */
+export interface TextBatch {
+  rows: number;
+  /** Key of the batch's last row, like a Row batch's last key. */
+  lastKey: KeyTuple;
+  payload: Uint8Array;
+}
+
 export interface ReadOptions {
   /** Rows per page/batch yielded. */
   batchRows: number;
@@ -144,6 +158,10 @@ export interface SourceConnector extends DataConnector {
   maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null>;
   /** Streams the rows of a key range in key order, in batches of at most `batchRows`. Never loads the range at once. */
   readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]>;
+  /** Whether `readText` can serve this row set exactly (every column has a text form on this server). */
+  canReadText?(spec: SourceSpec, schema: TableSchema): Promise<boolean>;
+  /** `readData` with batches already in the text row format: same rows, same order, same batch bounds. */
+  readText?(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<TextBatch>;
 }
 
 /** What the destination already holds inside a key range (used to resume a chunk without duplicating rows). */
@@ -166,6 +184,15 @@ export interface DestinationConnector extends DataConnector {
   createTable(spec: DestinationSpec, schema: TableSchema): Promise<CreateTableResult>;
   /** Writes one batch atomically as far as the destination allows; returns rows written. */
   writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[]): Promise<number>;
+  /** Whether `writeText` stores this schema exactly as `writeData` would. */
+  acceptsText?(spec: DestinationSpec, schema: TableSchema): Promise<boolean>;
+  /** `writeData` for a batch in the text row format. */
+  writeText?(spec: DestinationSpec, schema: TableSchema, batch: TextBatch): Promise<number>;
+  /**
+   * Runs once after every chunk landed, before verification: builds what the load deferred for
+   * speed (e.g. an index). Idempotent. Returns notes for the migration status.
+   */
+  finishTable?(spec: DestinationSpec, schema: TableSchema): Promise<string[]>;
   /**
    * Rows already present in a key range (restricted to an incremental window when given, so
    * earlier runs' rows do not count), so a retried chunk resumes after them.
