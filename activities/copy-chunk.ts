@@ -5,7 +5,7 @@
  * "heartbeated" does not duplicate rows.
  */
 import { Context } from '@temporalio/activity';
-import type { DestinationConnector, KeyRange, Row, SourceConnector } from '../connectors/types';
+import type { DestinationConnector, KeyRange, KeyTuple, Row, SourceConnector } from '../connectors/types';
 import type { ChunkHeartbeat, ChunkResult, CopyChunkInput } from '../workflows/types';
 import type { ConnectorCache } from './connector-cache';
 import { keyIndexes, keyOf } from './keys';
@@ -26,6 +26,12 @@ async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Pr
   return { ...start, resumedRows: landed.rows };
 }
 
+/** Text batches when both ends speak the text row format for this schema (no per-value work in the worker). */
+async function speaksText(input: CopyChunkInput, src: SourceConnector, dst: DestinationConnector): Promise<boolean> {
+  if (!src.readText || !src.canReadText || !dst.writeText || !dst.acceptsText) return false;
+  return (await src.canReadText(input.source.spec, input.schema)) && (await dst.acceptsText(input.destination.spec, input.schema));
+}
+
 async function copyRange(
   input: CopyChunkInput,
   src: SourceConnector,
@@ -34,15 +40,26 @@ async function copyRange(
   signal: AbortSignal,
 ): Promise<void> {
   const ctx = Context.current();
-  const keyIdx = keyIndexes(input.schema);
   const range: KeyRange = { after: progress.cursor, upTo: input.range.upTo };
-  const batches = readAhead<Row[]>(src.readData(input.source.spec, input.schema, range, { batchRows: input.batchRows, signal }));
-  for await (const batch of batches) {
+  const read = { batchRows: input.batchRows, signal };
+  const landed = (rows: number, lastKey: KeyTuple) => {
+    progress.rows += rows;
+    progress.cursor = lastKey;
+    ctx.heartbeat({ ...progress });
+  };
+  if (await speaksText(input, src, dst)) {
+    for await (const batch of readAhead(src.readText!(input.source.spec, input.schema, range, read))) {
+      if (batch.rows === 0) continue;
+      await dst.writeText!(input.destination.spec, input.schema, batch);
+      landed(batch.rows, batch.lastKey);
+    }
+    return;
+  }
+  const keyIdx = keyIndexes(input.schema);
+  for await (const batch of readAhead<Row[]>(src.readData(input.source.spec, input.schema, range, read))) {
     if (batch.length === 0) continue;
     await dst.writeData(input.destination.spec, input.schema, batch);
-    progress.rows += batch.length;
-    progress.cursor = keyOf(batch[batch.length - 1], keyIdx, input.schema);
-    ctx.heartbeat({ ...progress });
+    landed(batch.length, keyOf(batch[batch.length - 1], keyIdx, input.schema));
   }
 }
 

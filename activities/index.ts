@@ -28,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     readSourceSchema: guarded(redact, setup.readSourceSchema),
     planChunks: guarded(redact, setup.planChunks),
     createDestinationTable: guarded(redact, setup.createDestinationTable),
+    finishDestinationTable: guarded(redact, setup.finishDestinationTable),
     verifyCounts: guarded(redact, setup.verifyCounts),
     incrementalWindow: guarded(redact, setup.incrementalWindow),
     advanceScheduleMark: guarded(

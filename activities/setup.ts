@@ -1,4 +1,4 @@
-/** The short steps before copying: check both ends, read the schema, plan ranges, create the table. */
+/** The steps around the copy: check both ends, read the schema, plan ranges, create the table; finish it and verify after. */
 import type { DestinationSpec, SourceSpec, TableSchema } from '../connectors/types';
 import type {
   ChunkPlan,
@@ -6,6 +6,7 @@ import type {
   CreateTableInput,
   Endpoint,
   EndpointsInput,
+  FinishTableInput,
   PlanInput,
   Verification,
   VerifyInput,
@@ -63,6 +64,18 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     },
 
     /**
+     * After every chunk landed: builds what the destination deferred for the load (PostgreSQL: the
+     * primary key, which can take minutes on a big table; withHeartbeat beats every 5 s meanwhile).
+     * Idempotent; returns notes for the status.
+     */
+    async finishDestinationTable({ destination, schema }: FinishTableInput): Promise<string[]> {
+      return withHeartbeat(async () => {
+        const dst = await connectors.destination(destination.type, destination.spec.connection);
+        return (await dst.finishTable?.(destination.spec, schema)) ?? [];
+      });
+    },
+
+    /**
      * The window an incremental run copies: rows past the last high-water mark, up to the
      * greatest cursor value present now. Rows sharing that boundary value are all copied by
      * this run and excluded from the next one (its window starts strictly after it).
@@ -80,24 +93,28 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
       return withHeartbeat(async () => {
         const src = await connectors.source(source.type, source.spec.connection);
         const dst = await connectors.destination(destination.type, destination.spec.connection);
-        const sourceRows = await src.countRows(source.spec, schema);
+        // Both ends and both checks at once: four scans in parallel instead of one after another.
+        const keySums = () =>
+          Promise.all([src.keySum ? src.keySum(source.spec, schema) : null, dst.keySum ? dst.keySum(destination.spec, schema) : null]);
+        const [sourceRows, firstCount, sums] = await Promise.all([
+          src.countRows(source.spec, schema),
+          dst.countRows(destination.spec),
+          incremental ? null : keySums(),
+        ]);
+        let destinationRows = firstCount;
         if (incremental) {
           // The destination holds earlier runs too (and, on append-only stores, every version),
           // so an incremental run checks its own window: rows there = rows it copied.
-          const destinationRows = await dst.countRows(destination.spec);
           return { sourceRows, destinationRows, ok: sourceRows === rowsCopied };
         }
-        let destinationRows = await dst.countRows(destination.spec);
         for (let i = 1; i < VERIFY_ATTEMPTS && destinationRows < sourceRows; i++) {
           await sleep(500 * 2 ** i);
           destinationRows = await dst.countRows(destination.spec);
         }
         // Where both ends can compute it exactly, an order-independent key checksum catches a
-        // missing row offset by a duplicate, which equal counts would hide.
-        const [sourceKeySum, destinationKeySum] = await Promise.all([
-          src.keySum ? src.keySum(source.spec, schema) : null,
-          dst.keySum ? dst.keySum(destination.spec, schema) : null,
-        ]);
+        // missing row offset by a duplicate, which equal counts would hide. Recomputed when the
+        // destination was still catching up.
+        const [sourceKeySum, destinationKeySum] = destinationRows === firstCount && sums ? sums : await keySums();
         const sumsAgree = sourceKeySum === null || destinationKeySum === null || sourceKeySum === destinationKeySum;
         return { sourceRows, destinationRows, sourceKeySum, destinationKeySum, ok: sourceRows === destinationRows && sumsAgree };
       });

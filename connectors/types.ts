@@ -122,8 +122,8 @@ export interface DataConnector {
  * A batch in the portable text row format, the one MySQL's `SELECT … INTO OUTFILE` and
  * PostgreSQL's COPY text share: one line per row, each ending in \n; fields in schema column
  * order separated by \t; NULL as \N; backslash, tab, newline and carriage return escaped as
- * \\ \t \n \r. Each field is its canonical Value's text (see Value). Binary and bit columns
- * never travel this way. A source and a destination that both speak it skip per-value work.
+ * \\ \t \n \r. Each field is its canonical Value's text (see Value), except that a
+ * float may be any spelling of the same double. Binary and bit columns never travel this way. A source and a destination that both speak it skip per-value work.
  */
 export interface TextBatch {
   rows: number;

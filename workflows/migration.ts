@@ -9,6 +9,7 @@ import {
   continueAsNew,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -43,6 +44,16 @@ const copy = proxyActivities<Activities>({
   startToCloseTimeout: '6 hours',
   heartbeatTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 25, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/**
+ * Finishing the destination table: an index build on a big table takes minutes, so a long
+ * start-to-close; it heartbeats every 5 s (withHeartbeat), so a dead worker is still noticed in 30 s.
+ */
+const finish = proxyActivities<Activities>({
+  startToCloseTimeout: '4 hours',
+  heartbeatTimeout: '30s',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '60s', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 export const progressQuery = defineQuery<Progress>('progress');
@@ -165,6 +176,13 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
 
     state.copyMsBefore += Date.now() - (state.copyStartedAt ?? Date.now());
     state.copyStartedAt = undefined;
+
+    // Histories recorded before this step replay without it.
+    if (patched('finish-table')) {
+      state.phase = 'finishing';
+      const notes = await finish.finishDestinationTable({ destination: input.destination, schema });
+      state.warnings.push(...notes);
+    }
 
     state.phase = 'verifying';
     state.verification = await setup.verifyCounts({

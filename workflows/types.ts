@@ -46,6 +46,8 @@ export type Phase =
   | 'planning'
   | 'creating_table'
   | 'copying'
+  /** Building what the destination deferred for the load (PostgreSQL: the primary key). */
+  | 'finishing'
   | 'verifying'
   | 'completed'
   | 'failed'
@@ -160,6 +162,9 @@ export interface CreateTableInput {
   destination: Endpoint<DestinationSpec>;
   schema: TableSchema;
 }
+
+/** Same endpoint and schema createTable saw. */
+export type FinishTableInput = CreateTableInput;
 
 export interface CopyChunkInput {
   chunkIndex: number;

@@ -17,10 +17,12 @@ import {
   type SourceConnector,
   type SourceSpec,
   type TableSchema,
+  type TextBatch,
 } from '../types';
 import { ENV_PREFIX, readConfig, type PostgresConfig } from './config';
-import { makeEncoders, encodeRows } from './copy-encode';
-import { createTableSql, diffTable, wantedColumns } from './ddl';
+import { encodeRows, isCanonical, makeEncoders } from './copy-encode';
+import { adoptExistingTable, buildPendingKey, createDestinationTable } from './deferred-key';
+import { diffTable, wantedColumns } from './ddl';
 import { openPool, sanitizeError } from './pool';
 import * as reader from './read';
 import { describeSource, findRelation, listTables, relationColumns, resolveSourceTable, uniqueIndexes, type Db } from './schema';
@@ -168,14 +170,18 @@ export class PostgresDestination extends PostgresConnection implements Destinati
       // Only ask for CREATE privilege when the schema is really missing.
       if (ns.rowCount === 0) await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(namespace)}`);
       let rel = await findRelation(db, namespace, table);
-      const created = !rel;
-      if (!rel) {
-        await db.query(createTableSql(namespace, table, columns, schema.key));
-        rel = (await findRelation(db, namespace, table))!;
-      } else {
+      // append/replace create it without the primary key, built by finishTable after the load.
+      const created = !rel && (await createDestinationTable(this.db, namespace, table, columns, schema.key, opts.writeMode));
+      rel ??= (await findRelation(db, namespace, table))!;
+      if (!created) {
         const diffs = diffTable(columns, await relationColumns(db, rel.oid));
         if (diffs.length) throw new PermanentError(`existing table ${label} does not match the source: ${diffs.join('; ')}. Drop it or migrate into a new table`);
-        const keyed = (await uniqueIndexes(db, rel.oid)).some((ix) => ix.columns.length === schema.key.length && ix.columns.every((c) => schema.key.includes(c)));
+        // A key left pending by an earlier run is expected to be missing (upsert builds it now).
+        const pending = await adoptExistingTable(this.db, namespace, table, rel.oid, schema.key, opts.writeMode);
+        warnings.push(...pending.notes);
+        const keyed =
+          pending.pending ||
+          (await uniqueIndexes(db, rel.oid)).some((ix) => ix.columns.length === schema.key.length && ix.columns.every((c) => schema.key.includes(c)));
         if (!keyed) {
           if (opts.writeMode === 'upsert') throw new PermanentError(`existing table ${label} has no primary key or unique index on (${schema.key.join(', ')}); upsert needs one`);
           warnings.push(`existing table ${label} has no unique index on (${schema.key.join(', ')}): duplicates are not rejected and resuming a chunk scans the table`);
@@ -192,6 +198,12 @@ export class PostgresDestination extends PostgresConnection implements Destinati
       this.targets.delete(label);
       return { target: label, created, warnings };
     });
+  }
+
+  /** Builds the primary key createTable deferred (append/replace into a new table); no-op when none is pending. */
+  async finishTable(spec: DestinationSpec, schema: TableSchema): Promise<string[]> {
+    const { namespace, table } = this.names(spec);
+    return this.run(() => buildPendingKey(this.db, namespace, table, schema.key));
   }
 
   /** The table as createTable left it (maybe in another process): looked up and checked, never created. */
@@ -218,13 +230,30 @@ export class PostgresDestination extends PostgresConnection implements Destinati
   async writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[]): Promise<number> {
     if (rows.length === 0) return 0;
     const t = await this.run((db) => this.target(db, spec, schema));
-    const payload = encodeRows(schema, t.encoders, rows);
+    await this.copy(t, schema, encodeRows(schema, t.encoders, rows));
+    return rows.length;
+  }
+
+  /** The text row format is COPY's text format: it passes through when no column needs its own spelling. */
+  async acceptsText(spec: DestinationSpec, schema: TableSchema): Promise<boolean> {
+    const t = await this.run((db) => this.target(db, spec, schema));
+    return isCanonical(t.encoders);
+  }
+
+  async writeText(spec: DestinationSpec, schema: TableSchema, batch: TextBatch): Promise<number> {
+    if (batch.rows === 0) return 0;
+    const t = await this.run((db) => this.target(db, spec, schema));
+    if (!isCanonical(t.encoders)) throw new PermanentError(`${t.qualified} has bytea or boolean columns: write rows, not text`);
+    await this.copy(t, schema, Buffer.from(batch.payload.buffer, batch.payload.byteOffset, batch.payload.byteLength));
+    return batch.rows;
+  }
+
+  private async copy(t: Target, schema: TableSchema, payload: Buffer): Promise<void> {
     let client: pg.PoolClient | undefined;
     try {
       client = await this.db.connect();
       await writeBatch(client, t.qualified, schema, payload, t.mode);
       client.release();
-      return rows.length;
     } catch (e) {
       // A connection that failed mid-COPY is not reused.
       client?.release(e as Error);

@@ -68,6 +68,9 @@ describe('type map portable → PostgreSQL', () => {
       { name: 'v', sql: 'jsonb', nullable: true },
     ], ['k', 'n']);
     expect(sql).toBe('CREATE TABLE IF NOT EXISTS "s""x"."t" (\n  "k" character varying(10) COLLATE "C" NOT NULL,\n  "n" bigint NOT NULL,\n  "v" jsonb,\n  PRIMARY KEY ("k", "n")\n)');
+    // Key deferred to after the load: key columns still NOT NULL and collated, no PRIMARY KEY, a plain CREATE.
+    expect(createTableSql('s', 't', [{ name: 'k', sql: 'text', nullable: false }, { name: 'v', sql: 'jsonb', nullable: true }], ['k'], { primaryKey: false }))
+      .toBe('CREATE TABLE "s"."t" (\n  "k" text COLLATE "C" NOT NULL,\n  "v" jsonb\n)');
     expect(diffTable([{ name: 'a', sql: 'bigint', nullable: true }, { name: 'b', sql: 'text', nullable: false }], [
       { name: 'a', formatted: 'integer', notNull: false, hasDefault: false },
       { name: 'x', formatted: 'text', notNull: true, hasDefault: false },

@@ -1,12 +1,13 @@
 import type { Pool } from 'mysql2/promise';
 import type { ConnectorDefinition } from '../registry';
 import type { Env } from '../env';
-import type { ConnectionInfo, KeyRange, KeyTuple, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema } from '../types';
+import type { ConnectionInfo, KeyRange, KeyTuple, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, TextBatch } from '../types';
 import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
 import { describeServer, detectFlavor, type Queryable, type ServerFlavor } from './flavor';
 import { openPool, sanitizeError } from './pool';
 import { mapErrors } from '../map-errors';
 import * as reader from './read';
+import * as textReader from './read-text';
 import { quoteIdent, validateQuery } from './sql';
 import { describeSource, listTables } from './schema';
 
@@ -76,6 +77,16 @@ export class SingleStoreSource implements SourceConnector {
   async *readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]> {
     const { db, server } = await this.ready();
     yield* mapErrors(reader.readData(this.ctx(db, server), spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
+  }
+
+  async canReadText(_spec: SourceSpec, schema: TableSchema): Promise<boolean> {
+    const { server } = await this.ready();
+    return textReader.canReadText(schema, server.flavor);
+  }
+
+  async *readText(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<TextBatch> {
+    const { db, server } = await this.ready();
+    yield* mapErrors(textReader.readText(this.ctx(db, server), spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
   }
 
   private ctx(db: Queryable, server: ServerFlavor): reader.ReadContext {

@@ -14,7 +14,7 @@ export interface ReadContext extends ConvertContext {
   db: Queryable;
 }
 
-function keyColumns(schema: TableSchema): Column[] {
+export function keyColumns(schema: TableSchema): Column[] {
   return schema.key.map((k) => {
     const c = schema.columns.find((col) => col.name === k);
     if (!c) throw new PermanentError(`key column \`${k}\` is not in the schema of \`${schema.name}\``);

@@ -38,6 +38,15 @@ it('copies into PostgreSQL and verifies counts and the key checksum', { timeout:
     const check = await pg.query(`SELECT count(*) AS n, count(DISTINCT id) AS d, sum(amount)::text AS a FROM "${dest}"`);
     expect(Number(check.rows[0].n)).toBe(ROWS);
     expect(Number(check.rows[0].d)).toBe(ROWS);
+    // Loaded without the key, which the finishing phase then built (and reported).
+    const pk = await pg.query(
+      `SELECT a.attname, obj_description(c.conrelid, 'pg_class') AS comment FROM pg_constraint c
+         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+        WHERE c.conrelid = $1::regclass AND c.contype = 'p'`,
+      [`"${dest}"`],
+    );
+    expect(pk.rows).toEqual([{ attname: 'id', comment: null }]);
+    expect(done.warnings).toContainEqual(expect.stringMatching(/^primary key \(id\) of public\.\w+ built after the load in \d+\.\d s$/));
 
     // Same count, different rows: only the checksum can tell.
     await pg.query(`DELETE FROM "${dest}" WHERE id = 7`);

@@ -1,0 +1,139 @@
+/**
+ * Deferred primary key (as pgloader does): COPY into a table without its key and build the key
+ * once after the load. Measured on 1M rows: 6.4 s of COPY with `PRIMARY KEY (id numeric(20,0))`
+ * against 4.2 s without it plus 0.86 s for `ALTER TABLE … ADD PRIMARY KEY` afterwards.
+ *
+ * Only for tables Epic Shelter creates in append/replace mode (upsert needs the unique index for
+ * ON CONFLICT from the first batch). The pending key is recorded as a table comment, written in
+ * the same transaction as the CREATE, so a retry, a second worker or a later run knows the
+ * missing key is expected and that it still has to be built.
+ */
+import type pg from 'pg';
+import { PermanentError } from '../types';
+import { createTableSql, type WantedColumn } from './ddl';
+import { findRelation, uniqueIndexes, type Db } from './schema';
+import { qualify, quoteIdent, quoteLiteral } from './sql';
+import type { WriteMode } from './write';
+
+type Mode = WriteMode | 'replace';
+
+const MARKER_PREFIX = 'epic-shelter: primary key (';
+const MARKER_SUFFIX = ') pending';
+
+/** The exact table comment, e.g. `epic-shelter: primary key ("id") pending`. */
+export const pendingKeyMarker = (key: string[]) => `${MARKER_PREFIX}${key.map(quoteIdent).join(', ')}${MARKER_SUFFIX}`;
+
+const isMarker = (comment: unknown): boolean =>
+  typeof comment === 'string' && comment.startsWith(MARKER_PREFIX) && comment.endsWith(MARKER_SUFFIX);
+
+/** Whether the table carries the pending-key marker. */
+export async function keyPending(db: Db, oid: string): Promise<boolean> {
+  const r = await db.query(`SELECT obj_description($1::oid, 'pg_class') AS c`, [oid]);
+  return isMarker(r.rows[0]?.c);
+}
+
+/** Modes that may load without the key: every mode but upsert (ON CONFLICT needs it). */
+export const defersKey = (mode: Mode) => mode !== 'upsert';
+
+/**
+ * Creates a missing table. append/replace: without the primary key, marked pending, in one
+ * transaction. Returns false when another session created the table first (the caller then
+ * treats it as an existing table).
+ */
+export async function createDestinationTable(
+  pool: pg.Pool,
+  namespace: string,
+  table: string,
+  columns: WantedColumn[],
+  key: string[],
+  mode: Mode,
+): Promise<boolean> {
+  if (!defersKey(mode)) {
+    await pool.query(createTableSql(namespace, table, columns, key));
+    return true;
+  }
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(createTableSql(namespace, table, columns, key, { primaryKey: false }));
+    await client.query(`COMMENT ON TABLE ${qualify(namespace, table)} IS ${quoteLiteral(pendingKeyMarker(key))}`);
+    await client.query('COMMIT');
+    client.release();
+    return true;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release(e as Error);
+    // A concurrent CREATE of the same name won: 42P07 (relation exists), or 42710/23505 when it
+    // beat us to its row type. Only a table that really exists now counts as "created by another".
+    const code = (e as { code?: string }).code;
+    if (['42P07', '42710', '23505'].includes(code ?? '') && (await findRelation(pool, namespace, table))) return false;
+    throw e;
+  }
+}
+
+/**
+ * An existing table left marked by an earlier run (failed, retried, another worker).
+ * append/replace: accepted as it is, the key is still built by finishTable (`pending: true`).
+ * upsert: the key is built now, since ON CONFLICT needs it from the first batch.
+ */
+export async function adoptExistingTable(
+  pool: pg.Pool,
+  namespace: string,
+  table: string,
+  oid: string,
+  key: string[],
+  mode: Mode,
+): Promise<{ pending: boolean; notes: string[] }> {
+  if (!(await keyPending(pool, oid))) return { pending: false, notes: [] };
+  if (defersKey(mode)) return { pending: true, notes: [] };
+  const notes = await buildPendingKey(pool, namespace, table, key, 'before upserting');
+  return { pending: false, notes };
+}
+
+/**
+ * Builds the pending primary key and removes the marker, in one transaction. No marker: no-op
+ * (returns []), and no lock taken. Duplicate keys in the table are a PermanentError.
+ */
+export async function buildPendingKey(pool: pg.Pool, namespace: string, table: string, key: string[], when = 'after the load'): Promise<string[]> {
+  const label = `${namespace}.${table}`;
+  const qualified = qualify(namespace, table);
+  const rel = await findRelation(pool, namespace, table);
+  if (!rel) throw new PermanentError(`PostgreSQL table ${label} does not exist`);
+  if (!(await keyPending(pool, rel.oid))) return [];
+  const cols = key.map(quoteIdent).join(', ');
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // ADD PRIMARY KEY takes this lock anyway. Taking it first makes a concurrent finisher (a
+    // retried attempt) wait for this one, then find the marker gone and do nothing.
+    await client.query(`LOCK TABLE ${qualified} IN ACCESS EXCLUSIVE MODE`);
+    if (!(await keyPending(client, rel.oid))) {
+      await client.query('COMMIT');
+      client.release();
+      return [];
+    }
+    // The index build sorts the whole key; more memory keeps the sort out of temp files.
+    await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+    const t0 = Date.now();
+    // Someone may have added the key by hand: only the marker is left to remove then.
+    const hasPrimary = (await uniqueIndexes(client, rel.oid)).some((ix) => ix.primary);
+    if (!hasPrimary) await client.query(`ALTER TABLE ${qualified} ADD PRIMARY KEY (${cols})`);
+    await client.query(`COMMENT ON TABLE ${qualified} IS NULL`);
+    await client.query('COMMIT');
+    client.release();
+    const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+    return [hasPrimary ? `primary key of ${label} was already there; removed the pending marker` : `primary key (${key.join(', ')}) of ${label} built ${when} in ${seconds} s`];
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release(e as Error);
+    const err = e as { code?: string; detail?: string };
+    if (err.code === '23505') {
+      throw new PermanentError(
+        `destination table ${label} holds duplicate keys, so its primary key (${key.join(', ')}) cannot be built` +
+          `${err.detail ? `: ${err.detail}` : ''}. Remove the duplicate rows and retry the migration`,
+        'DUPLICATE_KEYS',
+      );
+    }
+    throw e;
+  }
+}
