@@ -102,19 +102,32 @@ describe('append/replace into a new table', () => {
     expect((await keyState(d.table)).primaryKey).toEqual(['id', 'part "b"']);
   });
 
-  it('duplicate rows written before finishTable: a PermanentError naming table, key and duplicated value; nothing changes', async () => {
+  it('identical rows written twice before finishTable (a timed-out attempt that still ran) are removed, one copy kept', async () => {
     const d = spec();
     await dst.createTable(d, schema);
     await dst.writeData(d, schema, rows(1, 100));
-    await dst.writeData(d, schema, rows(42, 1)); // lands: nothing rejects it before the key exists
+    await dst.writeData(d, schema, rows(41, 5)); // lands: nothing rejects it before the key exists
+    const notes = await dst.finishTable(d, schema);
+    expect(notes.join('\n')).toMatch(/removed 5 identical duplicate row\(s\)/);
+    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: null });
+    const r = await admin.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS k, sum(v)::int AS s FROM ${quoted(d.table)}`);
+    expect(r.rows[0]).toEqual({ n: '100', k: '100', s: '5050' }); // this pool hands every value over as text
+  });
+
+  it('rows sharing a key with different contents: a PermanentError naming table, key and value; nothing changes', async () => {
+    const d = spec();
+    await dst.createTable(d, schema);
+    await dst.writeData(d, schema, rows(1, 100));
+    await dst.writeData(d, schema, [['42', 'p', -1]]); // same key, another version of the row
     const err = await dst.finishTable(d, schema).then(() => null, (e: Error) => e);
     expect(err).toBeInstanceOf(PermanentError);
     expect(err!.message).toContain(`destination table public.${d.table} holds duplicate keys`);
     expect(err!.message).toContain('primary key (id, part "b")');
     expect(err!.message).toMatch(/=\(42, p\) is duplicated/);
-    // Rolled back: still marked, no key; the run can be retried once the duplicates are gone.
+    // Rolled back: still marked, no key, both rows there; the run can be retried once resolved.
     expect(await keyState(d.table)).toEqual({ primaryKey: null, comment: pendingKeyMarker(schema.key) });
-    await admin.query(`DELETE FROM ${quoted(d.table)} WHERE ctid IN (SELECT max(ctid) FROM ${quoted(d.table)} WHERE id = 42)`);
+    expect((await admin.query(`SELECT count(*)::int AS n FROM ${quoted(d.table)}`)).rows[0].n).toBe('101');
+    await admin.query(`DELETE FROM ${quoted(d.table)} WHERE v = -1`);
     expect(await dst.finishTable(d, schema)).toHaveLength(1);
     expect((await keyState(d.table)).primaryKey).toEqual(['id', 'part "b"']);
   });

@@ -91,6 +91,30 @@ export async function adoptExistingTable(
 }
 
 /**
+ * ADD PRIMARY KEY. Without the key during the load, an attempt that Temporal timed out but that
+ * still ran (a partitioned worker) can land a batch the retry also writes; the key would have
+ * rejected it. Such rows are identical copies, so they are removed here, leaving exactly one of
+ * each; rows sharing a key with different contents are a real conflict and stay an error.
+ * Returns how many rows were removed.
+ */
+async function addPrimaryKey(client: pg.PoolClient, qualified: string, key: string[]): Promise<number> {
+  const add = `ALTER TABLE ${qualified} ADD PRIMARY KEY (${key.map(quoteIdent).join(', ')})`;
+  await client.query('SAVEPOINT add_key');
+  try {
+    await client.query(add);
+    return 0;
+  } catch (e) {
+    if ((e as { code?: string }).code !== '23505') throw e;
+    await client.query('ROLLBACK TO SAVEPOINT add_key');
+  }
+  const sameKey = key.map((k) => `a.${quoteIdent(k)} = b.${quoteIdent(k)}`).join(' AND ');
+  // Whole-row text equality: works for every column type (json has no = operator).
+  const r = await client.query(`DELETE FROM ${qualified} AS a USING ${qualified} AS b WHERE ${sameKey} AND a.ctid > b.ctid AND a::text = b::text`);
+  await client.query(add);
+  return r.rowCount ?? 0;
+}
+
+/**
  * Builds the pending primary key and removes the marker, in one transaction. No marker: no-op
  * (returns []), and no lock taken. Duplicate keys in the table are a PermanentError.
  */
@@ -117,12 +141,15 @@ export async function buildPendingKey(pool: pg.Pool, namespace: string, table: s
     const t0 = Date.now();
     // Someone may have added the key by hand: only the marker is left to remove then.
     const hasPrimary = (await uniqueIndexes(client, rel.oid)).some((ix) => ix.primary);
-    if (!hasPrimary) await client.query(`ALTER TABLE ${qualified} ADD PRIMARY KEY (${cols})`);
+    const removed = hasPrimary ? 0 : await addPrimaryKey(client, qualified, key);
     await client.query(`COMMENT ON TABLE ${qualified} IS NULL`);
     await client.query('COMMIT');
     client.release();
     const seconds = ((Date.now() - t0) / 1000).toFixed(1);
-    return [hasPrimary ? `primary key of ${label} was already there; removed the pending marker` : `primary key (${key.join(', ')}) of ${label} built ${when} in ${seconds} s`];
+    if (hasPrimary) return [`primary key of ${label} was already there; removed the pending marker`];
+    const notes = [`primary key (${key.join(', ')}) of ${label} built ${when} in ${seconds} s`];
+    if (removed) notes.push(`removed ${removed} identical duplicate row(s) from ${label} (a batch written twice by a timed-out attempt) before building its key`);
+    return notes;
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     client.release(e as Error);
