@@ -48,7 +48,7 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
         const src = await connectors.source(source.type, source.spec.connection);
         const rowsTotal = await src.countRows(source.spec, schema);
         const size = Math.max(chunkRows, Math.ceil(rowsTotal / MAX_CHUNKS));
-        const boundaries = rowsTotal > size ? await src.planBoundaries(source.spec, schema, size) : [];
+        const boundaries = rowsTotal > size ? await src.planBoundaries(source.spec, schema, size, rowsTotal) : [];
         // A row count that is an exact multiple puts the last boundary on the last key: drop it,
         // rather than schedule an empty final chunk (the open-ended last chunk covers those rows).
         if (boundaries.length > 0 && boundaries.length * size === rowsTotal) boundaries.pop();

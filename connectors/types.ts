@@ -146,9 +146,10 @@ export interface SourceConnector extends DataConnector {
   countRows(spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number>;
   /**
    * Chunk boundaries: successive key tuples such that each chunk holds about `chunkRows` rows.
-   * The chunks are (null, b0], (b0, b1], ..., (bn, null).
+   * The chunks are (null, b0], (b0, b1], ..., (bn, null). With `rowsTotal` (the row count just
+   * taken), a dense single integer key may be split arithmetically instead of walked.
    */
-  planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]>;
+  planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]>;
   /**
    * Order-independent checksum for verification: the exact sum of a single integer key over the
    * row set, as a decimal string; null when the key is not one integer column.

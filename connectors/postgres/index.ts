@@ -102,8 +102,8 @@ export class PostgresSource extends PostgresConnection implements SourceConnecto
     return this.run(async (db) => reader.countRows(db, await this.from(db, spec, schema), schema, range));
   }
 
-  async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]> {
-    return this.run(async (db) => reader.planBoundaries(db, await this.from(db, spec, schema), schema, chunkRows));
+  async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
+    return this.run(async (db) => reader.planBoundaries(db, await this.from(db, spec, schema), schema, chunkRows, rowsTotal));
   }
 
   async maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null> {

@@ -70,8 +70,8 @@ export class SingleStoreSource implements SourceConnector {
     return this.run((db, server) => reader.maxValue(this.ctx(db, server), spec, schema, column));
   }
 
-  async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number): Promise<KeyTuple[]> {
-    return this.run((db, server) => reader.planBoundaries(this.ctx(db, server), spec, schema, chunkRows));
+  async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
+    return this.run((db, server) => reader.planBoundaries(this.ctx(db, server), spec, schema, chunkRows, rowsTotal));
   }
 
   async *readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]> {

@@ -1,0 +1,26 @@
+/** Chunk planning shared by SQL sources. */
+import type { Column, KeyTuple } from './types';
+
+/**
+ * Boundaries for a single integer key spaced evenly between its min and max, when the key is
+ * dense (at least half the values in between are used, as with auto-increment ids): no scan
+ * needed, and chunks come out within a small factor of `chunkRows`. Null when sparse: the
+ * caller then finds boundaries by walking the key.
+ */
+export function evenIntegerBoundaries(col: Column, min: string, max: string, rows: number, chunkRows: number): KeyTuple[] | null {
+  const lo = BigInt(min);
+  const span = BigInt(max) - lo + 1n;
+  if (BigInt(rows) * 2n < span) return null;
+  const n = BigInt(Math.ceil(rows / chunkRows));
+  const out: KeyTuple[] = [];
+  for (let i = 1n; i < n; i++) {
+    const b = lo + (span * i) / n - 1n;
+    out.push([col.type.kind === 'int' && col.type.bits === 64 ? b.toString() : Number(b)]);
+  }
+  return out;
+}
+
+/** The single integer key column, or null (composite or non-integer keys are walked). */
+export function singleIntegerKey(columns: Column[]): Column | null {
+  return columns.length === 1 && columns[0].type.kind === 'int' ? columns[0] : null;
+}
