@@ -37,6 +37,8 @@ export interface Column {
   sourceType: string;
   /** Values come from an auto-increment sequence (matters for incremental cursors). */
   autoIncrement?: boolean;
+  /** Character set of a text column as the source names it (e.g. `utf8mb4`), when known. */
+  charset?: string;
 }
 
 export interface TableSchema {

@@ -227,6 +227,11 @@ async function main() {
   const emulator = await startHydrolixEmulator({ port: 0, users: [HX_USER] });
   const stack = await startStack(emulator.url);
   try {
+    // The worker is a long-running service: one small migration first, so (3) does not time the
+    // first-use costs (workflow sandbox, connection pools, JIT) that every later run is spared.
+    psql(PG_DB, 'DROP TABLE IF EXISTS es_warmup');
+    await migrate(stack, '(warm-up)', { ...toPostgres('sales_data', 'es_warmup'), source_config: { table: 'sales_data', query: 'SELECT * FROM sales_data WHERE id <= 20000' } }, 20_000);
+    results.pop();
     psql(PG_DB, 'DROP TABLE IF EXISTS es_sales');
     const es = ONLY.has('pg') ? await migrate(stack, '3. Epic Shelter MariaDB → PostgreSQL (API + Temporal + worker)', toPostgres('sales_data', 'es_sales'), ROWS) : undefined;
     const startupRss = rssMiB(stack.workerPid, 'VmHWM');

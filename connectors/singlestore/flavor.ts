@@ -9,6 +9,12 @@ export interface Queryable {
   query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>;
 }
 
+/**
+ * Runs a query and hands each row (an array of raw column bytes, null for NULL) to `onRow` as it
+ * arrives, keeping none: a row dies young instead of surviving until the whole page is parsed.
+ */
+export type RowStream = (sql: string, params: unknown[], onRow: (row: Array<Buffer | null>) => void) => Promise<void>;
+
 const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
 
 /**

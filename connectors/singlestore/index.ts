@@ -3,7 +3,7 @@ import type { ConnectorDefinition } from '../registry';
 import type { Env } from '../env';
 import type { ConnectionInfo, KeyRange, KeyTuple, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, TextBatch } from '../types';
 import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
-import { describeServer, detectFlavor, type Queryable, type ServerFlavor } from './flavor';
+import { describeServer, detectFlavor, type Queryable, type RowStream, type ServerFlavor } from './flavor';
 import { openPool, sanitizeError } from './pool';
 import { mapErrors } from '../map-errors';
 import * as reader from './read';
@@ -86,8 +86,18 @@ export class SingleStoreSource implements SourceConnector {
 
   async *readText(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<TextBatch> {
     const { db, server } = await this.ready();
-    yield* mapErrors(textReader.readText(this.ctx(db, server), spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
+    yield* mapErrors(textReader.readText(this.ctx(db, server), this.rowStream, spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
   }
+
+  /** Rows as raw bytes, streamed (no result set kept): the text path's read. */
+  private readonly rowStream: RowStream = (sql, params, onRow) =>
+    new Promise((resolve, reject) => {
+      if (!this.pool) return reject(new Error('source is not connected'));
+      const query = this.pool.pool.query({ sql, rowsAsArray: true, typeCast: false }, params);
+      query.on('result', (row) => onRow(row as unknown as Array<Buffer | null>));
+      query.on('error', reject); // a second error after the first must not go unhandled
+      query.once('end', () => resolve());
+    });
 
   private ctx(db: Queryable, server: ServerFlavor): reader.ReadContext {
     return { db, flavor: server.flavor, warn: this.warn };

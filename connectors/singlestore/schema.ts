@@ -31,7 +31,7 @@ export async function tableColumns(db: Queryable, database: string, table: strin
     db,
     `SELECT COLUMN_NAME AS name, DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, IS_NULLABLE AS nullable,
             CHARACTER_MAXIMUM_LENGTH AS charMaxLength, NUMERIC_PRECISION AS \`precision\`, NUMERIC_SCALE AS scale,
-            DATETIME_PRECISION AS fsp, EXTRA AS extra
+            DATETIME_PRECISION AS fsp, EXTRA AS extra, CHARACTER_SET_NAME AS charset
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION`,
     [database, table],
   );
@@ -53,6 +53,7 @@ export async function tableColumns(db: Queryable, database: string, table: strin
       sourceType: columnType,
       nullable: String(c.nullable).toUpperCase() === 'YES',
       ...(/auto_increment/i.test(String(c.extra ?? '')) ? { autoIncrement: true } : {}),
+      ...(c.charset ? { charset: String(c.charset).toLowerCase() } : {}),
       type: mapNativeType({
         name,
         dataType: String(c.dataType),
