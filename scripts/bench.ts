@@ -19,6 +19,7 @@ import { createApp } from '../api/app';
 import '../connectors';
 import { startHydrolixEmulator } from '../test/hydrolix-emulator';
 import { startDevServer } from './lib/dev-server';
+import { buildRuntime } from './build';
 import { spawnWorker, stopProcess } from './lib/processes';
 import { seedSales } from './seed-sales';
 
@@ -219,6 +220,7 @@ async function plainHydrolix(url: string, table: string, rows: number): Promise<
 }
 
 async function main() {
+  await buildRuntime(); // the worker runs the compiled dist/
   await ensureTable('sales_data', ROWS);
   sh(`psql -h 127.0.0.1 -U postgres -d test -qc 'CREATE DATABASE ${PG_DB}' 2>/dev/null || true`);
   const f = ONLY.has('floor') ? floor('sales_data', ROWS) : undefined;

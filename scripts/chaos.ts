@@ -11,6 +11,7 @@
  * --ingest-delay-ms, --temporal-down-ms, --destination-fault-ms, --small (allow fewer rows).
  * Needs MariaDB on 127.0.0.1:3306 (TEST_MARIADB_URL) and the Temporal CLI (see scripts/ensure-temporal.ts).
  */
+import { buildRuntime } from './build';
 import { seedSales } from './seed-sales';
 import { ensureTemporalCli } from './lib/temporal-cli';
 import { MARIADB_URL, mariadb, uniqueName } from '../test/support/mariadb';
@@ -49,6 +50,7 @@ export function problems(r: ScenarioResult): string[] {
 }
 
 async function main() {
+  await buildRuntime(); // workers run the compiled dist/
   const small = process.argv.includes('--small');
   const rows = num('rows', 200_000);
   if (rows < 200_000 && !small) throw new Error('--rows must be at least 200000 (add --small for a quick try)');

@@ -4,10 +4,12 @@
  * then the API. Ctrl-C stops them in reverse order.
  */
 import { resolve } from 'node:path';
+import { buildRuntime } from './build';
 import { startDevServer, waitForPort, type DevServer } from './lib/dev-server';
 import { ROOT, spawnTs, spawnWorker, stopProcess } from './lib/processes';
 
 async function main() {
+  await buildRuntime(); // the worker runs the compiled dist/
   const env = { ...process.env };
   let temporal: DevServer | undefined;
   const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);

@@ -4,10 +4,10 @@
  * worker ~200 MiB heavier for its whole life.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
-export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', 'index.ts');
+export const WORKFLOWS_PATH = join(__dirname, '..', 'workflows', `index${extname(__filename)}`);
 
 async function main(out: string) {
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: undefined });

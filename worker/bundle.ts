@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 
 /** Bundles the workflows in a child process and returns the bundle's path. */
 export async function bundleInChildProcess(): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'epic-shelter-bundle-')), 'workflows.js');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'bundle-workflows.ts'), out], {
+  // Next to this file: bundle-workflows.ts under tsx, bundle-workflows.js in the compiled dist/.
+  const ext = extname(__filename);
+  const child = spawn(process.execPath, [...(ext === '.ts' ? ['--import', 'tsx'] : []), join(__dirname, `bundle-workflows${ext}`), out], {
     stdio: ['ignore', 'ignore', 'inherit'],
     cwd: join(__dirname, '..'),
   });

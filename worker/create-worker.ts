@@ -1,5 +1,5 @@
 /** Wires a Temporal worker: workflows bundle + activities built from the process env. */
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -31,7 +31,7 @@ export async function createWorker(
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: join(__dirname, '..', 'workflows', 'index.ts') }),
+    ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: join(__dirname, '..', 'workflows', `index${extname(__filename)}`) }),
     activities: createActivities({ env, connectors, temporalClient }),
     // Chunks are I/O bound; a few at a time per worker saturates 2 cores.
     maxConcurrentActivityTaskExecutions: Number(env.WORKER_MAX_ACTIVITIES ?? 8),

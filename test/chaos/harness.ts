@@ -20,7 +20,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { createApp } from '../../api/app';
 import '../../connectors';
 import { startDevServer, type DevServer } from '../../scripts/lib/dev-server';
-import { ROOT, spawnTs, waitForExit } from '../../scripts/lib/processes';
+import { ROOT, spawnWorker, waitForExit } from '../../scripts/lib/processes';
 import { seedSales } from '../../scripts/seed-sales';
 import { startHydrolixEmulator, type EmulatorHandle } from '../hydrolix-emulator';
 import { MARIADB_URL, mariadb, uniqueName } from '../support/mariadb';
@@ -201,7 +201,7 @@ export class ChaosHarness {
     const logFile = join(CHAOS_DIR, 'logs', `${this.label}-${this.taskQueue.slice(-6)}-w${n}.log`);
     const out = createWriteStream(logFile);
     this.logs.push(out);
-    const child = spawnTs('worker/main.ts', this.workerEnv, ['ignore', 'pipe', 'pipe']);
+    const child = spawnWorker(this.workerEnv, ['ignore', 'pipe', 'pipe']);
     const pid = child.pid!;
     let resolveReady!: () => void;
     let rejectReady!: (e: Error) => void;

@@ -1,0 +1,42 @@
+/**
+ * `npm run build`: transpiles the runtime code (workflows, activities, connectors, api, worker) to
+ * dist/ with esbuild, file by file (no bundling: webpack bundles the workflows itself). Worker
+ * processes run this plain JS: loading TypeScript through tsx costs ~50 MiB of RSS per process
+ * (measured: 150 MiB against 98 MiB with the same modules loaded). Types are checked separately
+ * by `npm run typecheck`. Takes well under a second, so every entry point rebuilds first.
+ */
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+import { ROOT } from './lib/processes';
+
+const RUNTIME_DIRS = ['workflows', 'activities', 'connectors', 'api', 'worker'];
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return sources(p);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+export async function buildRuntime(): Promise<void> {
+  await build({
+    entryPoints: RUNTIME_DIRS.flatMap((d) => sources(join(ROOT, d))).map((p) => relative(ROOT, p)),
+    absWorkingDir: ROOT,
+    outdir: 'dist',
+    outbase: '.',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
+if (require.main === module) {
+  buildRuntime().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
