@@ -19,7 +19,9 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv, stdio: StdioOptio
  * instead, with no measured loss in speed. Batches are bounded, so the cap is not reached.
  */
 export function workerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [`--max-old-space-size=${Number(env.WORKER_MAX_OLD_SPACE_MB ?? 128)}`];
+  const args = [`--max-old-space-size=${Number(env.WORKER_MAX_OLD_SPACE_MB ?? 128)}`];
+  if (env.WORKER_MAX_SEMI_SPACE_MB) args.push(`--max-semi-space-size=${Number(env.WORKER_MAX_SEMI_SPACE_MB)}`);
+  return args;
 }
 
 /** The compiled worker (`npm run build`, scripts/build.ts): plain JS, ~50 MiB lighter than through tsx. */
