@@ -4,8 +4,8 @@ import type { SourceSpec } from '../connectors/types';
 import type { MigrationInput, MigrationOptions } from '../workflows/types';
 import { validateCreateMigration, type CreateMigrationRequest, type FieldError, type Validated } from './schemas';
 
+/** chunkRows is left unset: planning picks it from the row count (activities/setup.ts). */
 export const DEFAULT_OPTIONS: MigrationOptions = {
-  chunkRows: 50_000,
   batchRows: 5_000,
   parallelism: 2,
   chunksPerRun: 500,
@@ -69,7 +69,7 @@ export function toMigrationInput(req: CreateMigrationRequest, migrationId: strin
       spec: { connection: d.connection, table: d.table, namespace: d.project ?? d.schema, options },
     },
     options: {
-      chunkRows: req.options?.chunk_rows ?? DEFAULT_OPTIONS.chunkRows,
+      ...(req.options?.chunk_rows !== undefined ? { chunkRows: req.options.chunk_rows } : {}),
       batchRows: req.options?.batch_rows ?? DEFAULT_OPTIONS.batchRows,
       parallelism: req.options?.parallelism ?? DEFAULT_OPTIONS.parallelism,
       chunksPerRun: DEFAULT_OPTIONS.chunksPerRun,

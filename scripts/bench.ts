@@ -4,7 +4,8 @@
  * this machine in one run. Prints rows/s, ratios and the worker's peak RSS. A script, not a test.
  *
  *   BENCH_ROWS=1000000 BENCH_BIG_ROWS=5000000 npm run bench
- *   (BENCH_PARALLELISM, BENCH_BATCH_ROWS and BENCH_WORKERS vary the Epic Shelter runs;
+ *   (BENCH_PARALLELISM, BENCH_CHUNK_ROWS, BENCH_BATCH_ROWS and BENCH_WORKERS vary the Epic Shelter runs,
+ *   which otherwise use the API's defaults;
  *   BENCH_ONLY=floor,pgloader,pg,hydrolix,big runs a subset; BENCH_REPEAT=3 runs (1)-(3) that many times.)
  */
 import { execSync, spawnSync } from 'node:child_process';
@@ -25,8 +26,16 @@ import { seedSales } from './seed-sales';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BIG_ROWS = Number(process.env.BENCH_BIG_ROWS ?? 5_000_000);
-const PARALLELISM = Number(process.env.BENCH_PARALLELISM ?? 2);
-const BATCH_ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 5_000);
+/** Migration options from BENCH_* variables; unset ones are left to the API's defaults. */
+const OPTIONS = Object.fromEntries(
+  (
+    [
+      ['chunk_rows', process.env.BENCH_CHUNK_ROWS],
+      ['batch_rows', process.env.BENCH_BATCH_ROWS],
+      ['parallelism', process.env.BENCH_PARALLELISM],
+    ] as const
+  ).flatMap(([k, v]) => (v ? [[k, Number(v)]] : [])),
+);
 /** Worker processes on the task queue (they share one migration's chunks). */
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'floor,pgloader,pg,hydrolix,big').split(','));
@@ -194,7 +203,7 @@ function toPostgres(table: string, dest: string) {
     source_config: { table },
     destination_type: 'POSTGRES',
     destination_config: { table: dest, write_mode: 'append' },
-    options: { chunk_rows: 50_000, batch_rows: BATCH_ROWS, parallelism: PARALLELISM },
+    options: OPTIONS,
   };
 }
 
@@ -314,7 +323,7 @@ async function benchHydrolix(stack: Stack, emulator: Awaited<ReturnType<typeof s
       source_config: { table: 'sales_data' },
       destination_type: 'HYDROLIX',
       destination_config: { table: 'sales_es' },
-      options: { chunk_rows: 50_000, batch_rows: BATCH_ROWS, parallelism: PARALLELISM },
+      options: OPTIONS,
     },
     ROWS,
   );

@@ -121,7 +121,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     const source = state.window ? { ...input.source, spec: { ...input.source.spec, window: state.window } } : input.source;
     if (!state.plan) {
       state.phase = 'planning';
-      state.plan = await setup.planChunks({ source, schema, chunkRows: input.options.chunkRows });
+      state.plan = await setup.planChunks({ source, schema, chunkRows: input.options.chunkRows, parallelism: input.options.parallelism });
     }
     if (!state.target) {
       state.phase = 'creating_table';

@@ -13,8 +13,11 @@ export interface Endpoint<S> {
 }
 
 export interface MigrationOptions {
-  /** Target rows per chunk (one heartbeated activity). */
-  chunkRows: number;
+  /**
+   * Target rows per chunk (one heartbeated activity). Unset: chosen at planning time, about three
+   * chunks per lane (see setup.ts autoChunkRows).
+   */
+  chunkRows?: number;
   /** Rows per source page / destination write inside a chunk. */
   batchRows: number;
   /** Chunks copied concurrently. */
@@ -134,7 +137,8 @@ export interface ConnectionsChecked {
 export interface PlanInput {
   source: Endpoint<SourceSpec>;
   schema: TableSchema;
-  chunkRows: number;
+  chunkRows?: number;
+  parallelism: number;
 }
 
 export interface WindowInput {
