@@ -158,11 +158,10 @@ export class MigrationsService {
 
   /** The workflow's own progress query; undefined when no worker answers in time. */
   private async progress(id: string): Promise<Progress | undefined> {
-    const query = this.client.workflow.getHandle(id).query<Progress>('progress');
-    query.catch(() => undefined);
-    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), QUERY_TIMEOUT_MS).unref());
+    // A gRPC deadline rather than a race with a timer: the call itself ends, instead of retrying
+    // in the background after the answer was given up on (and after the connection closed).
     try {
-      return await Promise.race([query, timeout]);
+      return await this.client.withDeadline(Date.now() + QUERY_TIMEOUT_MS, () => this.client.workflow.getHandle(id).query<Progress>('progress'));
     } catch {
       return undefined;
     }
