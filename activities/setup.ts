@@ -13,7 +13,7 @@ import type {
   WindowInput,
 } from '../workflows/types';
 import type { CursorWindow } from '../connectors/types';
-import type { CreateTableResult } from '../connectors/types';
+import type { CreateTableResult, Tally } from '../connectors/types';
 import type { ConnectorCache } from './connector-cache';
 import { withHeartbeat } from './heartbeat';
 
@@ -104,28 +104,25 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
       return withHeartbeat(async () => {
         const src = await connectors.source(source.type, source.spec.connection);
         const dst = await connectors.destination(destination.type, destination.spec.connection);
-        // Both ends and both checks at once: four scans in parallel instead of one after another.
-        const keySums = () =>
-          Promise.all([src.keySum ? src.keySum(source.spec, schema) : null, dst.keySum ? dst.keySum(destination.spec, schema) : null]);
-        const [sourceRows, firstCount, sums] = await Promise.all([
-          src.countRows(source.spec, schema),
-          dst.countRows(destination.spec),
-          incremental ? null : keySums(),
-        ]);
-        let destinationRows = firstCount;
+        // Count and key checksum in one scan per end, both ends at once.
+        const srcTally = (): Promise<Tally> =>
+          src.tally ? src.tally(source.spec, schema) : src.countRows(source.spec, schema).then((rows) => ({ rows, keySum: null }));
+        const dstTally = (): Promise<Tally> =>
+          dst.tally ? dst.tally(destination.spec, schema) : dst.countRows(destination.spec).then((rows) => ({ rows, keySum: null }));
+        const [s, first] = await Promise.all([srcTally(), dstTally()]);
+        let d = first;
         if (incremental) {
           // The destination holds earlier runs too (and, on append-only stores, every version),
           // so an incremental run checks its own window: rows there = rows it copied.
-          return { sourceRows, destinationRows, ok: sourceRows === rowsCopied };
+          return { sourceRows: s.rows, destinationRows: d.rows, ok: s.rows === rowsCopied };
         }
-        for (let i = 1; i < VERIFY_ATTEMPTS && destinationRows < sourceRows; i++) {
+        for (let i = 1; i < VERIFY_ATTEMPTS && d.rows < s.rows; i++) {
           await sleep(500 * 2 ** i);
-          destinationRows = await dst.countRows(destination.spec);
+          d = await dstTally();
         }
         // Where both ends can compute it exactly, an order-independent key checksum catches a
-        // missing row offset by a duplicate, which equal counts would hide. Recomputed when the
-        // destination was still catching up.
-        const [sourceKeySum, destinationKeySum] = destinationRows === firstCount && sums ? sums : await keySums();
+        // missing row offset by a duplicate, which equal counts would hide.
+        const [sourceRows, destinationRows, sourceKeySum, destinationKeySum] = [s.rows, d.rows, s.keySum, d.keySum];
         const sumsAgree = sourceKeySum === null || destinationKeySum === null || sourceKeySum === destinationKeySum;
         return { sourceRows, destinationRows, sourceKeySum, destinationKeySum, ok: sourceRows === destinationRows && sumsAgree };
       });

@@ -152,11 +152,8 @@ export interface SourceConnector extends DataConnector {
    * taken), a dense single integer key may be split arithmetically instead of walked.
    */
   planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]>;
-  /**
-   * Order-independent checksum for verification: the exact sum of a single integer key over the
-   * row set, as a decimal string; null when the key is not one integer column.
-   */
-  keySum?(spec: SourceSpec, schema: TableSchema): Promise<string | null>;
+  /** Row count and key checksum of the (windowed) row set, in one scan, for verification. */
+  tally?(spec: SourceSpec, schema: TableSchema): Promise<Tally>;
   /** Greatest value of a column over the row set (incremental high-water mark); null when empty. */
   maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null>;
   /** Streams the rows of a key range in key order, in batches of at most `batchRows`. Never loads the range at once. */
@@ -165,6 +162,16 @@ export interface SourceConnector extends DataConnector {
   canReadText?(spec: SourceSpec, schema: TableSchema): Promise<boolean>;
   /** `readData` with batches already in the text row format: same rows, same order, same batch bounds. */
   readText?(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<TextBatch>;
+}
+
+/** What verification compares between the two ends. */
+export interface Tally {
+  rows: number;
+  /**
+   * Order-independent checksum: the exact sum of a single integer key, as a decimal string; null
+   * when the key is not one integer column (or an end cannot sum it exactly).
+   */
+  keySum: string | null;
 }
 
 /** What the destination already holds inside a key range (used to resume a chunk without duplicating rows). */
@@ -203,8 +210,8 @@ export interface DestinationConnector extends DataConnector {
   landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows>;
   /** Rows in the whole destination table (the verification step compares it with the source). */
   countRows(spec: DestinationSpec): Promise<number>;
-  /** Same checksum as `SourceConnector.keySum`, over the destination table; null when it cannot compute it exactly. */
-  keySum?(spec: DestinationSpec, schema: TableSchema): Promise<string | null>;
+  /** The same tally over the destination table; keySum null when it cannot compute it exactly. */
+  tally?(spec: DestinationSpec, schema: TableSchema): Promise<Tally>;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   type SourceConnector,
   type SourceSpec,
   type TableSchema,
+  type Tally,
   type TextBatch,
 } from '../types';
 import { ENV_PREFIX, readConfig, type PostgresConfig } from './config';
@@ -273,13 +274,15 @@ export class PostgresDestination extends PostgresConnection implements Destinati
     return this.run(async (db) => Number((await db.query(`SELECT count(*) AS n FROM ${this.names(spec).qualified}`)).rows[0].n));
   }
 
-  /** Exact sum of a single integer key (numeric in PostgreSQL), for verification; null otherwise. */
-  async keySum(spec: DestinationSpec, schema: TableSchema): Promise<string | null> {
-    if (schema.key.length !== 1) return null;
-    const col = schema.columns.find((c) => c.name === schema.key[0]);
-    if (!col || col.type.kind !== 'int') return null;
-    const sql = `SELECT COALESCE(sum(${quoteIdent(col.name)}::numeric), 0)::text AS s FROM ${this.names(spec).qualified}`;
-    return this.run(async (db) => String((await db.query(sql)).rows[0].s));
+  /** Row count and the exact sum of a single integer key (as numeric), in one scan, for verification. */
+  async tally(spec: DestinationSpec, schema: TableSchema): Promise<Tally> {
+    const col = schema.key.length === 1 ? schema.columns.find((c) => c.name === schema.key[0]) : undefined;
+    const sum = col?.type.kind === 'int' ? `COALESCE(sum(${quoteIdent(col.name)}::numeric), 0)::text` : 'NULL';
+    const sql = `SELECT count(*) AS n, ${sum} AS s FROM ${this.names(spec).qualified}`;
+    return this.run(async (db) => {
+      const r = (await db.query(sql)).rows[0];
+      return { rows: Number(r.n), keySum: r.s === null ? null : String(r.s) };
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { ConnectorDefinition } from '../registry';
 import type { Env } from '../env';
-import type { ConnectionInfo, KeyRange, KeyTuple, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, TextBatch } from '../types';
+import type { ConnectionInfo, KeyRange, KeyTuple, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, Tally, TextBatch } from '../types';
 import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
 import { describeServer, detectFlavor, type Queryable, type RowStream, type ServerFlavor } from './flavor';
 import { openPool, sanitizeError } from './pool';
@@ -62,8 +62,8 @@ export class SingleStoreSource implements SourceConnector {
     return this.run((db, server) => reader.countRows(this.ctx(db, server), spec, schema, range));
   }
 
-  async keySum(spec: SourceSpec, schema: TableSchema): Promise<string | null> {
-    return this.run((db, server) => reader.keySum(this.ctx(db, server), spec, schema));
+  async tally(spec: SourceSpec, schema: TableSchema): Promise<Tally> {
+    return this.run((db, server) => reader.tally(this.ctx(db, server), spec, schema));
   }
 
   async maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null> {

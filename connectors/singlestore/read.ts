@@ -1,4 +1,4 @@
-import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyValue, type Row, type SourceSpec, type TableSchema } from '../types';
+import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyValue, type Row, type SourceSpec, type TableSchema, type Tally } from '../types';
 import type { Flavor, Queryable } from './flavor';
 import { orderByKey, quoteIdent, rangeWhere, selectExpr, windowedRef } from './sql';
 import { evenIntegerBoundaries, singleIntegerKey } from '../plan';
@@ -107,11 +107,11 @@ export async function maxValue(ctx: ReadContext, spec: SourceSpec, schema: Table
   return toKeyValue(col, conv(r[0][0]));
 }
 
-/** Exact SUM of a single integer key over the (windowed) row set, for verification; null otherwise. */
-export async function keySum(ctx: ReadContext, spec: SourceSpec, schema: TableSchema): Promise<string | null> {
-  const cols = keyColumns(schema);
-  if (cols.length !== 1 || cols[0].type.kind !== 'int') return null;
+/** Row count and, for a single integer key, its exact SUM over the (windowed) row set: one scan. */
+export async function tally(ctx: ReadContext, spec: SourceSpec, schema: TableSchema): Promise<Tally> {
+  const key = singleIntegerKey(keyColumns(schema));
   // SUM over integers is DECIMAL in MySQL/MariaDB/SingleStore: exact even for BIGINT UNSIGNED.
-  const r = await queryArrays(ctx.db, `SELECT CAST(COALESCE(SUM(${quoteIdent(cols[0].name)}), 0) AS CHAR) FROM ${windowedRef(spec, schema, ctx.flavor)}`, []);
-  return String(r[0][0]);
+  const sum = key ? `CAST(COALESCE(SUM(${quoteIdent(key.name)}), 0) AS CHAR)` : 'NULL';
+  const [[rows, keySum]] = await queryArrays(ctx.db, `SELECT COUNT(*), ${sum} FROM ${windowedRef(spec, schema, ctx.flavor)}`, []);
+  return { rows: Number(rows), keySum: keySum === null ? null : String(keySum) };
 }
