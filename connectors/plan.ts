@@ -20,6 +20,24 @@ export function evenIntegerBoundaries(col: Column, min: string, max: string, row
   return out;
 }
 
+/**
+ * The arithmetic split when it applies: a single integer key, a known row count and a dense key.
+ * `minMax` fetches the key's bounds as text (null when the row set is empty: no boundaries).
+ * Null means the caller walks the key instead.
+ */
+export async function evenSplit(
+  keyCols: Column[],
+  rowsTotal: number | undefined,
+  chunkRows: number,
+  minMax: (key: Column) => Promise<[unknown, unknown]>,
+): Promise<KeyTuple[] | null> {
+  const key = singleIntegerKey(keyCols);
+  if (!key || rowsTotal === undefined) return null;
+  const [min, max] = await minMax(key);
+  if (min === null || max === null) return [];
+  return evenIntegerBoundaries(key, String(min), String(max), rowsTotal, chunkRows);
+}
+
 /** The single integer key column, or null (composite or non-integer keys are walked). */
 export function singleIntegerKey(columns: Column[]): Column | null {
   return columns.length === 1 && columns[0].type.kind === 'int' ? columns[0] : null;

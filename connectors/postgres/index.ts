@@ -28,6 +28,7 @@ import { openPool, sanitizeError } from './pool';
 import * as reader from './read';
 import { describeSource, findRelation, listTables, relationColumns, resolveSourceTable, uniqueIndexes, type Db } from './schema';
 import { mapErrors } from '../map-errors';
+import { singleIntegerKey } from '../plan';
 import { qualify, quoteIdent, validateQuery, windowedRef } from './sql';
 import type { DestinationTypeOptions } from './type-map';
 import { landedRows, writeBatch, type WriteMode } from './write';
@@ -276,8 +277,8 @@ export class PostgresDestination extends PostgresConnection implements Destinati
 
   /** Row count and the exact sum of a single integer key (as numeric), in one scan, for verification. */
   async tally(spec: DestinationSpec, schema: TableSchema): Promise<Tally> {
-    const col = schema.key.length === 1 ? schema.columns.find((c) => c.name === schema.key[0]) : undefined;
-    const sum = col?.type.kind === 'int' ? `COALESCE(sum(${quoteIdent(col.name)}::numeric), 0)::text` : 'NULL';
+    const key = singleIntegerKey(reader.keyColumns(schema));
+    const sum = key ? `COALESCE(sum(${quoteIdent(key.name)}::numeric), 0)::text` : 'NULL';
     const sql = `SELECT count(*) AS n, ${sum} AS s FROM ${this.names(spec).qualified}`;
     return this.run(async (db) => {
       const r = (await db.query(sql)).rows[0];

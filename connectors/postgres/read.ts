@@ -1,7 +1,7 @@
 import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyValue, type Row, type TableSchema } from '../types';
 import type { Db } from './schema';
 import { keyList, quoteIdent, rangeWhere } from './sql';
-import { evenIntegerBoundaries, singleIntegerKey } from '../plan';
+import { evenSplit } from '../plan';
 import { makeConverter, toKeyValue, type Converter } from './values';
 
 /*
@@ -45,14 +45,12 @@ export async function countRows(db: Db, from: From, schema: TableSchema, range?:
 export async function planBoundaries(db: Db, from: From, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
   if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new PermanentError('chunkRows must be a positive integer');
   const keyCols = keyColumns(schema);
-  const intKey = singleIntegerKey(keyCols);
-  if (intKey && rowsTotal !== undefined) {
-    const k = quoteIdent(intKey.name);
+  const even = await evenSplit(keyCols, rowsTotal, chunkRows, async (key) => {
+    const k = quoteIdent(key.name);
     const [[min, max]] = await arrays(db, `SELECT min(${k})::text, max(${k})::text FROM ${from.sql}`, [...from.params]);
-    if (min === null) return [];
-    const even = evenIntegerBoundaries(intKey, String(min), String(max), rowsTotal, chunkRows);
-    if (even) return even;
-  }
+    return [min, max];
+  });
+  if (even) return even;
   const convs = keyCols.map((c) => makeConverter(c, c.sourceType));
   const out: KeyTuple[] = [];
   let prev: KeyTuple | null = null;

@@ -1,7 +1,7 @@
 import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyValue, type Row, type SourceSpec, type TableSchema, type Tally } from '../types';
 import type { Flavor, Queryable } from './flavor';
 import { orderByKey, quoteIdent, rangeWhere, selectExpr, windowedRef } from './sql';
-import { evenIntegerBoundaries, singleIntegerKey } from '../plan';
+import { evenSplit, singleIntegerKey } from '../plan';
 import { makeConverter, toKeyValue, type ConvertContext, type Converter } from './values';
 
 /*
@@ -39,14 +39,12 @@ async function queryArrays(db: Queryable, sql: string, params: unknown[]): Promi
 export async function planBoundaries(ctx: ReadContext, spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
   if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new PermanentError('chunkRows must be a positive integer');
   const keyCols = keyColumns(schema);
-  const intKey = singleIntegerKey(keyCols);
-  if (intKey && rowsTotal !== undefined) {
-    const k = quoteIdent(intKey.name);
+  const even = await evenSplit(keyCols, rowsTotal, chunkRows, async (key) => {
+    const k = quoteIdent(key.name);
     const [[min, max]] = await queryArrays(ctx.db, `SELECT CAST(MIN(${k}) AS CHAR), CAST(MAX(${k}) AS CHAR) FROM ${windowedRef(spec, schema, ctx.flavor)}`, []);
-    if (min === null) return [];
-    const even = evenIntegerBoundaries(intKey, String(min), String(max), rowsTotal, chunkRows);
-    if (even) return even;
-  }
+    return [min, max];
+  });
+  if (even) return even;
   const convs = keyCols.map((c) => makeConverter(c, ctx));
   const select = `SELECT ${keyCols.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${windowedRef(spec, schema, ctx.flavor)}`;
   const out: KeyTuple[] = [];
