@@ -10,10 +10,10 @@ export interface Queryable {
 }
 
 /**
- * Runs a query and hands each row (an array of raw column bytes, null for NULL) to `onRow` as it
- * arrives, keeping none: a row dies young instead of surviving until the whole page is parsed.
+ * Runs a query and hands each row's packet payload (length-encoded fields, see raw-rows.ts) to
+ * `onRow` as it arrives; the bytes are only valid during the call.
  */
-export type RowStream = (sql: string, params: unknown[], onRow: (row: Array<Buffer | null>) => void) => Promise<void>;
+export type RawRowStream = (sql: string, params: unknown[], onRow: (buf: Buffer, start: number, end: number) => void) => Promise<void>;
 
 const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
 

@@ -3,7 +3,8 @@ import type { ConnectorDefinition } from '../registry';
 import type { Env } from '../env';
 import type { ConnectionInfo, KeyRange, KeyTuple, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, Tally, TextBatch } from '../types';
 import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
-import { describeServer, detectFlavor, type Queryable, type RowStream, type ServerFlavor } from './flavor';
+import { takeRawRows } from './raw-rows';
+import { describeServer, detectFlavor, type Queryable, type RawRowStream, type ServerFlavor } from './flavor';
 import { openPool, sanitizeError } from './pool';
 import { mapErrors } from '../map-errors';
 import * as reader from './read';
@@ -86,17 +87,17 @@ export class SingleStoreSource implements SourceConnector {
 
   async *readText(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<TextBatch> {
     const { db, server } = await this.ready();
-    yield* mapErrors(textReader.readText(this.ctx(db, server), this.rowStream, spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
+    yield* mapErrors(textReader.readText(this.ctx(db, server), this.rawRows, spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
   }
 
-  /** Rows as raw bytes, streamed (no result set kept): the text path's read. */
-  private readonly rowStream: RowStream = (sql, params, onRow) =>
+  /** Row packets as raw bytes, streamed (no result set kept): the text path's read. */
+  private readonly rawRows: RawRowStream = (sql, params, onRow) =>
     new Promise((resolve, reject) => {
       if (!this.pool) return reject(new Error('source is not connected'));
-      const query = this.pool.pool.query({ sql, rowsAsArray: true, typeCast: false }, params);
-      query.on('result', (row) => onRow(row as unknown as Array<Buffer | null>));
+      const query = this.pool.pool.query({ sql }, params);
+      const taken = takeRawRows(query, onRow);
       query.on('error', reject); // a second error after the first must not go unhandled
-      query.once('end', () => resolve());
+      query.once('end', () => (taken.failed() === undefined ? resolve() : reject(taken.failed())));
     });
 
   private ctx(db: Queryable, server: ServerFlavor): reader.ReadContext {

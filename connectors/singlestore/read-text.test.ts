@@ -72,9 +72,9 @@ describe('readText', () => {
     }
   });
 
-  it('escapes tabs, newlines, carriage returns, backslashes and a literal \\N; keeps 4-byte characters and latin1 text', async () => {
+  it('escapes tabs, newlines, carriage returns, backslashes and a literal \\N; keeps 4-byte characters, latin1 text and long values', async () => {
     const name = await tableFrom(
-      'CREATE TABLE $T (k VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY, s TEXT NULL, l VARCHAR(20) CHARACTER SET latin1 NULL, j JSON NULL) CHARSET=utf8mb4',
+      'CREATE TABLE $T (k VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL PRIMARY KEY, s MEDIUMTEXT NULL, l VARCHAR(20) CHARACTER SET latin1 NULL, j JSON NULL) CHARSET=utf8mb4',
     );
     const vals: Array<[string, string | null, string | null, string | null]> = [
       ['a\tkey', 'tab\there', 'café', '{"s":"line\\nbreak","b":"back\\\\slash"}'],
@@ -82,6 +82,9 @@ describe('readText', () => {
       ['c\nkey', '\\N', null, null],
       ['d', '😀 中文 \'"', 'plain', '"\\t"'],
       ['e', null, '', '{}'],
+      // Field lengths past 250 and 65535 bytes take 3- and 4-byte length prefixes on the wire.
+      ['f', `${'x'.repeat(300)}\t${'y'.repeat(300)}`, 'z'.repeat(20), '[]'],
+      ['g', `${'é\n'.repeat(40_000)}\\end`, null, `["${'w'.repeat(70_000)}"]`],
     ];
     for (const v of vals) await exec(`INSERT INTO \`${name}\` VALUES (?, ?, ?, ?)`, v);
     const { text, rows } = await both(name, { after: null, upTo: null }, 2);
