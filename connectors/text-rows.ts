@@ -1,6 +1,6 @@
 /**
- * The portable text row format (see TextBatch in types.ts): tab-separated fields, \N for NULL,
- * backslash escapes for \\ \t \n \r. Shared by every connector that reads or writes it.
+ * The COPY text format: tab-separated fields, \N for NULL, backslash escapes for \\ \t \n \r;
+ * what the row path writes to PostgreSQL (TextBatch carries packed rows instead, packed-rows.ts).
  */
 import { PermanentError, type Column, type Row, type TableSchema, type Value } from './types';
 
@@ -28,23 +28,11 @@ function escapeFrom(s: string, start: number): string {
   return out + s.slice(last);
 }
 
-const UNESCAPE: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
-
-/** One field back to its text; null for \N. */
-export function unescapeText(field: string): string | null {
-  if (field === NULL_TOKEN) return null;
-  return field.indexOf('\\') < 0 ? field : field.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c] ?? c);
-}
-
-/** Fields of the last line of a payload (each line ends in \n), unescaped. Raw tabs only ever separate fields. */
-export function lastLineFields(payload: Uint8Array): Array<string | null> {
-  const buf = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  const end = buf[buf.length - 1] === 10 ? buf.length - 1 : buf.length;
-  const start = buf.lastIndexOf(10, end - 1) + 1;
-  return buf.toString('utf8', start, end).split('\t').map(unescapeText);
-}
-
 export type TextEncoder = (v: Exclude<Value, null>) => string;
+
+/** A value's canonical text, unescaped: numbers as JS prints them, bytes as UTF-8. */
+export const plainText = (v: Exclude<Value, null>): string =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : Buffer.from(v).toString('utf8');
 
 /** A value's canonical text: numbers as JS prints them, strings escaped. */
 export const canonicalText: TextEncoder = (v) =>

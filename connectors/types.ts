@@ -121,11 +121,10 @@ export interface DataConnector {
 }
 
 /**
- * A batch in the portable text row format, the one MySQL's `SELECT … INTO OUTFILE` and
- * PostgreSQL's COPY text share: one line per row, each ending in \n; fields in schema column
- * order separated by \t; NULL as \N; backslash, tab, newline and carriage return escaped as
- * \\ \t \n \r. Each field is its canonical Value's text (see Value), except that a
- * float may be any spelling of the same double. Binary and bit columns never travel this way. A source and a destination that both speak it skip per-value work.
+ * A batch of rows as text: each field is its canonical Value's text (see Value; a float may be any
+ * spelling of the same double), packed behind a length prefix, NULL as one byte (packed-rows.ts,
+ * which is byte for byte MySQL's text-protocol row encoding). Binary and bit columns never travel
+ * this way. A source and a destination that both speak it skip per-value work.
  */
 export interface TextBatch {
   rows: number;
@@ -160,7 +159,7 @@ export interface SourceConnector extends DataConnector {
   readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]>;
   /** Whether `readText` can serve this row set exactly (every column has a text form on this server). */
   canReadText?(spec: SourceSpec, schema: TableSchema): Promise<boolean>;
-  /** `readData` with batches already in the text row format: same rows, same order, same batch bounds. */
+  /** `readData` with batches as packed text rows: same rows, same order, same batch bounds. */
   readText?(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<TextBatch>;
 }
 
@@ -196,7 +195,7 @@ export interface DestinationConnector extends DataConnector {
   writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[]): Promise<number>;
   /** Whether `writeText` stores this schema exactly as `writeData` would. */
   acceptsText?(spec: DestinationSpec, schema: TableSchema): Promise<boolean>;
-  /** `writeData` for a batch in the text row format. */
+  /** `writeData` for a batch of packed text rows. */
   writeText?(spec: DestinationSpec, schema: TableSchema, batch: TextBatch): Promise<number>;
   /**
    * Runs once after every chunk landed, before verification: builds what the load deferred for

@@ -23,6 +23,8 @@ import { startDevServer } from './lib/dev-server';
 import { buildRuntime } from './build';
 import { spawnWorker, stopProcess } from './lib/processes';
 import { seedSales } from './seed-sales';
+import { cpuMeter, cpuOf, cpuOfProcess, formatCpu } from './lib/cpu';
+import { timeline } from './lib/timeline';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BIG_ROWS = Number(process.env.BENCH_BIG_ROWS ?? 5_000_000);
@@ -165,6 +167,13 @@ async function startStack(hydrolixUrl: string): Promise<Stack> {
 }
 
 async function migrate(stack: Stack, name: string, body: Record<string, unknown>, rows: number): Promise<Result> {
+  const used = cpuMeter({
+    worker: () => cpuOfProcess(stack.workerPid),
+    Temporal: () => cpuOf('temporal'),
+    MariaDB: () => cpuOf('mariadbd'),
+    PostgreSQL: () => cpuOf('postgres'),
+    'bench+API': () => cpuOfProcess(process.pid),
+  });
   const t0 = process.hrtime.bigint();
   const res = await stack.app.request('/api/migrations', {
     method: 'POST',
@@ -193,6 +202,8 @@ async function migrate(stack: Stack, name: string, body: Record<string, unknown>
   const r = { name, rows, seconds };
   results.push(r);
   console.log(`${name}: ${r.seconds.toFixed(2)} s, ${rate(r)} rows/s`);
+  console.log(`   ${formatCpu(used())}`);
+  console.log(`   ${await timeline(stack.client, id)}`);
   return r;
 }
 

@@ -1,6 +1,7 @@
 /**
  * `npm run build`: transpiles the runtime code (workflows, activities, connectors, api, worker) to
- * dist/ with esbuild, file by file (no bundling: webpack bundles the workflows itself). Worker
+ * dist/ with esbuild, file by file (webpack bundles the workflows itself), then the worker's entry
+ * as one bundle. Worker
  * processes run this plain JS: loading TypeScript through tsx costs ~50 MiB of RSS per process
  * (measured: 150 MiB against 98 MiB with the same modules loaded). Types are checked separately
  * by `npm run typecheck`. Takes well under a second, so every entry point rebuilds first.
@@ -26,6 +27,22 @@ export async function buildRuntime(): Promise<void> {
     absWorkingDir: ROOT,
     outdir: 'dist',
     outbase: '.',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  // The worker's entry is bundled over its per-file output: across files, esbuild's CommonJS calls
+  // every import through an exports getter, which cost the text path's per-field loops ~0.5 s of
+  // CPU per million rows (profiled). Packages stay external; the workflows are still bundled by
+  // webpack from their per-file output, and worker/*.ts resolve them from __dirname as before.
+  await build({
+    entryPoints: ['worker/main.ts'],
+    absWorkingDir: ROOT,
+    outfile: 'dist/worker/main.js',
+    bundle: true,
+    packages: 'external',
     format: 'cjs',
     platform: 'node',
     target: 'node20',

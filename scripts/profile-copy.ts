@@ -2,43 +2,22 @@
  * `tsx scripts/profile-copy.ts [table]`: where a chunk's time goes, without Temporal. For MariaDB →
  * PostgreSQL it times reading alone and the copyChunk pipeline (read-ahead + write, LANES key ranges
  * at once), on the row path (values decoded in the worker) and on the text path (lines formatted by
- * the server), printing wall time and the CPU of this process, MariaDB and PostgreSQL for each.
+ * the server; PATHS=text picks one), printing wall time and the CPU of this process, MariaDB and PostgreSQL for each.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import '../connectors';
 import { readAhead } from '../activities/read-ahead';
+import { cpuMeter, cpuOf, cpuOfProcess, formatCpu } from './lib/cpu';
 import { createDestination, createSource } from '../connectors/registry';
 import type { KeyRange, SourceConnector, DestinationConnector, TableSchema } from '../connectors/types';
 
 type Path = 'rows' | 'text';
 
-/** CPU seconds used so far by every process whose command name is `comm` (from /proc). */
-function cpuOf(comm: string): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (stat.slice(stat.indexOf('(') + 1, close) !== comm) continue;
-      const f = stat.slice(close + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]); // utime, stime
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return ticks / 100; // USER_HZ
-}
-
 async function run(label: string, fn: () => Promise<number>): Promise<void> {
-  const c0 = process.cpuUsage();
-  const my0 = cpuOf('mariadbd');
-  const pg0 = cpuOf('postgres');
+  const used = cpuMeter({ worker: () => cpuOfProcess(process.pid), MariaDB: () => cpuOf('mariadbd'), PostgreSQL: () => cpuOf('postgres') });
   const t0 = Date.now();
   const n = await fn();
   const s = (Date.now() - t0) / 1000;
-  const c = process.cpuUsage(c0);
-  const cpu = `CPU: worker ${((c.user + c.system) / 1e6).toFixed(2)} s, MariaDB ${(cpuOf('mariadbd') - my0).toFixed(2)} s, PostgreSQL ${(cpuOf('postgres') - pg0).toFixed(2)} s`;
-  console.log(`${label.padEnd(34)} ${n} rows in ${s.toFixed(2)} s = ${Math.round(n / s)} rows/s; ${cpu}`);
+  console.log(`${label.padEnd(34)} ${n} rows in ${s.toFixed(2)} s = ${Math.round(n / s)} rows/s; ${formatCpu(used())}`);
 }
 
 async function lane(path: Path, src: SourceConnector, dst: DestinationConnector | null, schema: TableSchema, table: string, range: KeyRange, batchRows: number): Promise<number> {
@@ -75,7 +54,7 @@ async function main() {
   const ranges = Array.from({ length: bounds.length + 1 }, (_, i) => ({ after: i === 0 ? null : bounds[i - 1], upTo: i < bounds.length ? bounds[i] : null }));
   const all = (path: Path, to: DestinationConnector | null) => async () =>
     (await Promise.all(ranges.map((r) => lane(path, src, to, schema, table, r, batchRows)))).reduce((a, b) => a + b, 0);
-  for (const path of ['rows', 'text'] as const) {
+  for (const path of (process.env.PATHS ?? 'rows,text').split(',') as Path[]) {
     await run(`${path} path, read only, ${lanes} lane(s)`, all(path, null));
     await dst.createTable({ table: 'profile_sales', options: { write_mode: 'replace' } }, schema);
     await run(`${path} path, read + COPY, ${lanes} lane(s)`, all(path, dst));

@@ -26,6 +26,13 @@ export function makeEncoders(columns: Column[], booleanColumns: Set<string>): Te
   });
 }
 
+/** Kinds whose text is digits, signs, points, dashes, colons and spaces: nothing COPY text escapes. */
+const PLAIN_KINDS = new Set(['int', 'boolean', 'decimal', 'float', 'date', 'datetime', 'time', 'year']);
+
+export function mayNeedEscapes(c: Column): boolean {
+  return !PLAIN_KINDS.has(c.type.kind);
+}
+
 /** Text the portable format carries as is: every column uses the canonical encoder. */
 export function isCanonical(encoders: TextEncoder[]): boolean {
   return encoders.every((e) => e === canonicalText);

@@ -21,7 +21,9 @@ import {
   type TextBatch,
 } from '../types';
 import { ENV_PREFIX, readConfig, type PostgresConfig } from './config';
-import { encodeRows, isCanonical, makeEncoders } from './copy-encode';
+import { encodeRows, isCanonical, makeEncoders, mayNeedEscapes } from './copy-encode';
+import { binaryCodecs, binarySizeBound, packedToBinary } from './binary-copy';
+import { toCopyText } from '../packed-rows';
 import { adoptExistingTable, buildPendingKey, createDestinationTable } from './deferred-key';
 import { diffTable, wantedColumns } from './ddl';
 import { openPool, sanitizeError } from './pool';
@@ -31,7 +33,7 @@ import { mapErrors } from '../map-errors';
 import { singleIntegerKey } from '../plan';
 import { qualify, quoteIdent, validateQuery, windowedRef } from './sql';
 import type { DestinationTypeOptions } from './type-map';
-import { landedRows, writeBatch, type WriteMode } from './write';
+import { landedRows, writeBatch, type CopyFormat, type WriteMode } from './write';
 
 /** Pool plumbing shared by source and destination: lazy pool, server identity, password-free errors. */
 abstract class PostgresConnection {
@@ -141,12 +143,18 @@ interface Target {
   /** Destination column → format_type() spelling. */
   storedTypes: Map<string, string>;
   encoders: ReturnType<typeof makeEncoders>;
+  /** Per-column COPY BINARY codecs, or null when some column type has none (text COPY then). */
+  binary: Uint8Array | null;
+  /** Per column: whether its text may hold bytes COPY text must escape. */
+  escape: boolean[];
   mode: WriteMode;
 }
 
 export class PostgresDestination extends PostgresConnection implements DestinationConnector {
   readonly type = 'POSTGRES';
   private readonly targets = new Map<string, Target>();
+  /** COPY BINARY output buffers free for reuse (one per concurrent write at most). */
+  private readonly scratch: Buffer[] = [];
 
   constructor(config: PostgresConfig) {
     super(config, false);
@@ -224,7 +232,7 @@ export class PostgresDestination extends PostgresConnection implements Destinati
     // Booleans are encoded after what the table really holds, whatever boolean_as says now.
     const booleans = new Set(existing.filter((c) => c.formatted === 'boolean').map((c) => c.name));
     const mode = opts.writeMode === 'upsert' ? 'upsert' : 'append';
-    const t: Target = { qualified, storedTypes, encoders: makeEncoders(schema.columns, booleans), mode };
+    const t: Target = { qualified, storedTypes, encoders: makeEncoders(schema.columns, booleans), binary: binaryCodecs(schema.columns, storedTypes), escape: schema.columns.map(mayNeedEscapes), mode };
     this.targets.set(key, t);
     return t;
   }
@@ -246,15 +254,29 @@ export class PostgresDestination extends PostgresConnection implements Destinati
     if (batch.rows === 0) return 0;
     const t = await this.run((db) => this.target(db, spec, schema));
     if (!isCanonical(t.encoders)) throw new PermanentError(`${t.qualified} has bytea or boolean columns: write rows, not text`);
-    await this.copy(t, schema, Buffer.from(batch.payload.buffer, batch.payload.byteOffset, batch.payload.byteLength));
+    const packed = Buffer.from(batch.payload.buffer, batch.payload.byteOffset, batch.payload.byteLength);
+    // Binary when every value transcodes (PostgreSQL parses it in 2/3 of the time), else COPY text.
+    if (t.binary) {
+      // Output buffers are reused once their COPY is acknowledged: a fresh megabyte per batch made
+      // V8 collect on external memory every few batches.
+      const scratch = this.scratch.pop() ?? Buffer.allocUnsafe(binarySizeBound(packed.length, batch.rows, schema.columns.length) * 2);
+      const binary = packedToBinary(packed, batch.rows, t.binary, scratch);
+      if (binary) {
+        await this.copy(t, schema, binary, 'binary');
+        if (binary.buffer === scratch.buffer) this.scratch.push(scratch);
+        return batch.rows;
+      }
+      this.scratch.push(scratch);
+    }
+    await this.copy(t, schema, toCopyText(packed, schema.columns.length, t.escape), 'text');
     return batch.rows;
   }
 
-  private async copy(t: Target, schema: TableSchema, payload: Buffer): Promise<void> {
+  private async copy(t: Target, schema: TableSchema, payload: Buffer, format: CopyFormat = 'text'): Promise<void> {
     let client: pg.PoolClient | undefined;
     try {
       client = await this.db.connect();
-      await writeBatch(client, t.qualified, schema, payload, t.mode);
+      await writeBatch(client, t.qualified, schema, payload, t.mode, format);
       client.release();
     } catch (e) {
       // A connection that failed mid-COPY is not reused.

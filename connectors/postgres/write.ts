@@ -7,6 +7,8 @@ import { keyList, quoteIdent, rangeWhere } from './sql';
 import { makeConverter, toKeyValue } from './values';
 
 export type WriteMode = 'append' | 'upsert';
+/** text: the text row format; binary: a whole COPY BINARY stream (binary-copy.ts). */
+export type CopyFormat = 'text' | 'binary';
 
 /** Streams one prepared COPY payload; resolves when the server acknowledged the whole COPY. */
 export function copyIn(client: pg.PoolClient, sql: string, payload: Buffer): Promise<void> {
@@ -30,16 +32,18 @@ export async function writeBatch(
   schema: TableSchema,
   payload: Buffer,
   mode: WriteMode,
+  format: CopyFormat = 'text',
 ): Promise<void> {
   const cols = schema.columns.map((c) => quoteIdent(c.name)).join(', ');
-  if (mode === 'append') return copyIn(client, `COPY ${target} (${cols}) FROM STDIN`, payload);
+  const from = format === 'binary' ? 'FROM STDIN (FORMAT binary)' : 'FROM STDIN';
+  if (mode === 'append') return copyIn(client, `COPY ${target} (${cols}) ${from}`, payload);
   const keys = new Set(schema.key);
   const sets = schema.columns.filter((c) => !keys.has(c.name)).map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`);
   const action = sets.length ? `DO UPDATE SET ${sets.join(', ')}` : 'DO NOTHING';
   await client.query('BEGIN');
   try {
     await client.query(`CREATE TEMP TABLE _es_stage ON COMMIT DROP AS SELECT ${cols} FROM ${target} WITH NO DATA`);
-    await copyIn(client, `COPY _es_stage (${cols}) FROM STDIN`, payload);
+    await copyIn(client, `COPY _es_stage (${cols}) ${from}`, payload);
     await client.query(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM _es_stage ON CONFLICT (${schema.key.map(quoteIdent).join(', ')}) ${action}`);
     await client.query('COMMIT');
   } catch (e) {

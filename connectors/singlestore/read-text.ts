@@ -4,9 +4,10 @@
  * value (measured: half the worker CPU of decoding rows, the server's cost unchanged).
  */
 import type { Column, KeyRange, SourceSpec, TableSchema, TextBatch } from '../types';
-import { canonicalText, encodeTextRows, lastLineFields } from '../text-rows';
+import { packRows, rowFields } from '../packed-rows';
+import { plainText } from '../text-rows';
 import type { Flavor, RawRowStream } from './flavor';
-import { fieldModes, LineBuffer } from './text-lines';
+import { datedColumns, PackedPage } from './packed-page';
 import { keyColumns, readData, type ReadContext } from './read';
 import { orderByKey, rangeWhere, selectExpr, windowedRef } from './sql';
 import { makeConverter, toKeyValue } from './values';
@@ -19,9 +20,9 @@ export function canReadText(schema: TableSchema, flavor: Flavor): boolean {
   return schema.columns.every((c) => TEXT_KINDS.has(c.type.kind) && !(c.type.kind === 'datetime' && c.type.utc && flavor === 'singlestore'));
 }
 
-/** One page's rows as lines; `complete` is false when a row held a zero date. */
-async function readPage(stream: RawRowStream, sql: string, params: unknown[], modes: Uint8Array, sizeHint: number): Promise<LineBuffer> {
-  const page = new LineBuffer(modes, sizeHint);
+/** One page's row packets; `complete` is false when a row held a zero date. */
+async function readPage(stream: RawRowStream, sql: string, params: unknown[], ncols: number, dated: number[], sizeHint: number): Promise<PackedPage> {
+  const page = new PackedPage(ncols, dated, sizeHint);
   await stream(sql, params, (buf, start, end) => page.add(buf, start, end));
   return page;
 }
@@ -40,20 +41,20 @@ export async function* readText(
   const keyConvs = keyCols.map((c) => makeConverter(c, ctx));
   // Plain columns: the server only sends them (formatting lines in SQL cost it 2–3× more CPU).
   const select = `SELECT ${schema.columns.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${windowedRef(spec, schema, ctx.flavor)}`;
-  const modes = fieldModes(schema.columns);
-  const encoders = schema.columns.map(() => canonicalText);
+  const ncols = schema.columns.length;
+  const dated = datedColumns(schema.columns);
   let after = range.after;
   let sizeHint = 64 * 1024;
   for (;;) {
     opts.signal?.throwIfAborted(); // never end quietly: a cut-short range must not look finished
     const where = rangeWhere(keyCols, after, range.upTo, ctx.flavor);
-    const page = await readPage(stream, `${select}${where.sql}${orderByKey(keyCols)} LIMIT ${opts.batchRows}`, where.params, modes, sizeHint);
+    const page = await readPage(stream, `${select}${where.sql}${orderByKey(keyCols)} LIMIT ${opts.batchRows}`, where.params, ncols, dated, sizeHint);
     if (page.rows === 0) return;
     let batch: TextBatch;
     if (page.complete) {
       const payload = page.payload();
       sizeHint = Math.ceil(payload.length * 1.1);
-      const fields = lastLineFields(payload);
+      const fields = rowFields(payload, page.lastRow, ncols);
       const lastKey = keyCols.map((c, j) => toKeyValue(c, keyConvs[j](fields[keyIdx[j]])));
       batch = { rows: page.rows, lastKey, payload };
     } else {
@@ -63,7 +64,7 @@ export async function* readText(
       await rowPage.return(undefined);
       if (!rows || rows.length === 0) return;
       const last = rows[rows.length - 1];
-      batch = { rows: rows.length, lastKey: keyIdx.map((i, j) => toKeyValue(keyCols[j], last[i])), payload: encodeTextRows(schema, encoders, rows) };
+      batch = { rows: rows.length, lastKey: keyIdx.map((i, j) => toKeyValue(keyCols[j], last[i])), payload: packRows(rows, plainText) };
     }
     after = batch.lastKey;
     opts.signal?.throwIfAborted();

@@ -21,6 +21,8 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv, stdio: StdioOptio
 export function workerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
   const args = [`--max-old-space-size=${Number(env.WORKER_MAX_OLD_SPACE_MB ?? 128)}`];
   if (env.WORKER_MAX_SEMI_SPACE_MB) args.push(`--max-semi-space-size=${Number(env.WORKER_MAX_SEMI_SPACE_MB)}`);
+  // e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile a bench's worker (NODE_OPTIONS refuses those).
+  if (env.WORKER_NODE_ARGS) args.push(...env.WORKER_NODE_ARGS.split(/\s+/).filter(Boolean));
   return args;
 }
 

@@ -1,0 +1,41 @@
+/**
+ * Where one workflow's wall time went, from its history: each activity type's span (first
+ * scheduled → last closed) and the time spent in it, so a bench shows the fixed phases beside
+ * the copy. The copy's lanes overlap, so its span is what counts, not the sum.
+ */
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+const T = temporal.api.enums.v1.EventType;
+
+const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+
+export async function timeline(client: Client, workflowId: string): Promise<string> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const start = ms(events[0]?.eventTime);
+  const scheduled = new Map<number, { type: string; at: number }>();
+  const spans = new Map<string, { from: number; to: number; n: number }>();
+  for (const e of events) {
+    const at = ms(e.eventTime);
+    if (e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+      scheduled.set(Number(e.eventId), { type: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?', at });
+    }
+    const closedOf =
+      e.activityTaskCompletedEventAttributes?.scheduledEventId ??
+      e.activityTaskFailedEventAttributes?.scheduledEventId ??
+      e.activityTaskTimedOutEventAttributes?.scheduledEventId;
+    if (closedOf != null) {
+      const s = scheduled.get(Number(closedOf));
+      if (!s) continue;
+      const span = spans.get(s.type) ?? { from: s.at, to: at, n: 0 };
+      span.from = Math.min(span.from, s.at);
+      span.to = Math.max(span.to, at);
+      span.n++;
+      spans.set(s.type, span);
+    }
+  }
+  const end = ms(events[events.length - 1]?.eventTime);
+  const parts = [...spans.entries()].map(([type, s]) => `${type}${s.n > 1 ? `×${s.n}` : ''} ${((s.to - s.from) / 1000).toFixed(2)}`);
+  return `history ${((end - start) / 1000).toFixed(2)} s: ${parts.join(', ')}`;
+}
