@@ -8,14 +8,19 @@ import type {
   EndpointsInput,
   FinishTableInput,
   PlanInput,
+  TallySourceInput,
   Verification,
   VerifyInput,
   WindowInput,
 } from '../workflows/types';
 import type { CursorWindow } from '../connectors/types';
-import type { CreateTableResult, Tally } from '../connectors/types';
+import type { CreateTableResult, SourceConnector, Tally } from '../connectors/types';
 import type { ConnectorCache } from './connector-cache';
 import { withHeartbeat } from './heartbeat';
+
+function sourceTally(src: SourceConnector, spec: SourceSpec, schema: TableSchema): Promise<Tally> {
+  return src.tally ? src.tally(spec, schema) : src.countRows(spec, schema).then((rows) => ({ rows, keySum: null }));
+}
 
 /** Chunks per migration are capped so the plan stays small in workflow state. */
 export const MAX_CHUNKS = 5_000;
@@ -100,13 +105,16 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     },
 
     /** Source and destination row counts after the copy; a mismatch fails the run visibly. */
-    async verifyCounts({ source, destination, schema, rowsCopied, incremental }: VerifyInput): Promise<Verification> {
+    /** The source half of verification, which needs nothing from the destination (see the workflow). */
+    async tallySource({ source, schema }: TallySourceInput): Promise<Tally> {
+      return withHeartbeat(async () => sourceTally(await connectors.source(source.type, source.spec.connection), source.spec, schema));
+    },
+
+    async verifyCounts({ source, destination, schema, rowsCopied, incremental, sourceTally: taken }: VerifyInput): Promise<Verification> {
       return withHeartbeat(async () => {
-        const src = await connectors.source(source.type, source.spec.connection);
         const dst = await connectors.destination(destination.type, destination.spec.connection);
         // Count and key checksum in one scan per end, both ends at once.
-        const srcTally = (): Promise<Tally> =>
-          src.tally ? src.tally(source.spec, schema) : src.countRows(source.spec, schema).then((rows) => ({ rows, keySum: null }));
+        const srcTally = async (): Promise<Tally> => taken ?? sourceTally(await connectors.source(source.type, source.spec.connection), source.spec, schema);
         const dstTally = (): Promise<Tally> =>
           dst.tally ? dst.tally(destination.spec, schema) : dst.countRows(destination.spec).then((rows) => ({ rows, keySum: null }));
         const [s, first] = await Promise.all([srcTally(), dstTally()]);

@@ -2,7 +2,7 @@
  * Workflow inputs, state and activity I/O. Plain types only (the workflow sandbox imports them).
  * Nothing here carries credentials: connections are named, secrets live in the worker's env.
  */
-import type { CursorWindow, DestinationSpec, KeyRange, KeyTuple, KeyValue, SourceSpec, TableSchema } from '../connectors/types';
+import type { CursorWindow, DestinationSpec, KeyRange, KeyTuple, KeyValue, SourceSpec, Tally, TableSchema } from '../connectors/types';
 
 export const TASK_QUEUE_DEFAULT = 'epic-shelter';
 export const MIGRATION_WORKFLOW = 'migrationWorkflow';
@@ -160,6 +160,13 @@ export interface VerifyInput {
   rowsCopied: number;
   /** Incremental runs verify the window against what this run copied, not whole-table counts. */
   incremental: boolean;
+  /** The source's tally when already taken (tallySource, while the destination finished). */
+  sourceTally?: Tally;
+}
+
+export interface TallySourceInput {
+  source: Endpoint<SourceSpec>;
+  schema: TableSchema;
 }
 
 export interface CreateTableInput {
