@@ -4,9 +4,11 @@ import type { SourceSpec } from '../connectors/types';
 import type { MigrationInput, MigrationOptions } from '../workflows/types';
 import { validateCreateMigration, type CreateMigrationRequest, type FieldError, type Validated } from './schemas';
 
-/** chunkRows is left unset: planning picks it from the row count (activities/setup.ts). */
+/**
+ * chunkRows is left unset: planning picks it from the row count (activities/setup.ts); so is
+ * batchRows: the copy picks it by path (activities/copy-chunk.ts).
+ */
 export const DEFAULT_OPTIONS: MigrationOptions = {
-  batchRows: 5_000,
   parallelism: 2,
   chunksPerRun: 500,
   mode: 'full',
@@ -70,7 +72,7 @@ export function toMigrationInput(req: CreateMigrationRequest, migrationId: strin
     },
     options: {
       ...(req.options?.chunk_rows !== undefined ? { chunkRows: req.options.chunk_rows } : {}),
-      batchRows: req.options?.batch_rows ?? DEFAULT_OPTIONS.batchRows,
+      batchRows: req.options?.batch_rows,
       parallelism: req.options?.parallelism ?? DEFAULT_OPTIONS.parallelism,
       chunksPerRun: DEFAULT_OPTIONS.chunksPerRun,
       mode,

@@ -268,6 +268,7 @@ async function main() {
     // The worker is a long-running service: one small migration first, so (3) does not time the
     // first-use costs (workflow sandbox, connection pools, JIT) that every later run is spared.
     psql(PG_DB, 'DROP TABLE IF EXISTS es_warmup');
+    const idleRss = rssMiB(stack.workerPid);
     await migrate(stack, '(warm-up)', { ...toPostgres('sales_data', 'es_warmup'), source_config: { table: 'sales_data', query: 'SELECT * FROM sales_data WHERE id <= 20000' } }, 20_000);
     results.pop();
     // (1)-(3) take turns, REPEAT times, each after a CHECKPOINT, so one run's WAL does not make
@@ -308,7 +309,7 @@ async function main() {
     if (es && p) console.log(`  3/2 (Epic Shelter / pgloader) = ${(es.seconds / p.seconds).toFixed(2)}  (target ≤ 0.40)`);
     if (es && f) console.log(`  3/1 (Epic Shelter / floor)    = ${(es.seconds / f.seconds).toFixed(2)}  (target ≤ 0.85)`);
     if (hydrolix) console.log(`  4a/4b (Epic Shelter / plain)   = ${(hydrolix.es.seconds / hydrolix.plain.seconds).toFixed(2)}  (target ≤ 1.20)`);
-    console.log(`worker RSS high-water mark after startup + the first copy: ${startupRss} MiB`);
+    console.log(`worker RSS idle after startup: ${idleRss} MiB; high-water mark after startup + the first copy: ${startupRss} MiB`);
     for (const [name, mib] of Object.entries(copyPeakRss)) {
       if (name.startsWith('(')) continue;
       const [first, last] = rssFifths[name];

@@ -18,8 +18,8 @@ export interface MigrationOptions {
    * chunks per lane (see setup.ts autoChunkRows).
    */
   chunkRows?: number;
-  /** Rows per source page / destination write inside a chunk. */
-  batchRows: number;
+  /** Rows per source page / destination write inside a chunk. Unset: chosen per copy path (copy-chunk.ts). */
+  batchRows?: number;
   /** Chunks copied concurrently. */
   parallelism: number;
   /** Chunks finished per workflow run before continue-as-new (keeps history small). */
@@ -183,7 +183,7 @@ export interface CopyChunkInput {
   source: Endpoint<SourceSpec>;
   destination: Endpoint<DestinationSpec>;
   schema: TableSchema;
-  batchRows: number;
+  batchRows?: number;
   /** True when an earlier run may have written part of this chunk (resume after reset/retry). */
   mayHaveLanded: boolean;
 }
