@@ -61,6 +61,7 @@ async function copyRange(
     for await (const batch of readAhead(src.readText!(input.source.spec, input.schema, range, read))) {
       if (batch.rows === 0) continue;
       await dst.writeText!(input.destination.spec, input.schema, batch);
+      batch.release?.();
       landed(batch.rows, batch.lastKey);
     }
     return;

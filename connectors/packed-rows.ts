@@ -117,7 +117,7 @@ const TAB = 9;
 const LF = 10;
 const CR = 13;
 /** Below this a byte loop beats Buffer#copy's call overhead. */
-const SHORT = 32;
+const SHORT = 48;
 
 /**
  * Packed rows → the COPY text format (lines, \t between fields, \N for NULL, \\ \t \n \r escaped).

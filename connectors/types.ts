@@ -131,6 +131,8 @@ export interface TextBatch {
   /** Key of the batch's last row, like a Row batch's last key. */
   lastKey: KeyTuple;
   payload: Uint8Array;
+  /** Called once the payload is written and no longer read: the source may reuse its memory. */
+  release?: () => void;
 }
 
 export interface ReadOptions {

@@ -27,6 +27,7 @@ async function lane(path: Path, src: SourceConnector, dst: DestinationConnector 
   if (path === 'text') {
     for await (const b of readAhead(src.readText!(spec, schema, range, { batchRows }))) {
       if (dst) await dst.writeText!(out, schema, b);
+      b.release?.();
       n += b.rows;
     }
   } else {

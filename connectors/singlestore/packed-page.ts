@@ -28,8 +28,9 @@ export class PackedPage {
     private readonly ncols: number,
     private readonly dated: number[],
     sizeHint: number,
+    reuse?: Buffer,
   ) {
-    this.buf = Buffer.allocUnsafe(sizeHint);
+    this.buf = reuse && reuse.length >= sizeHint ? reuse : Buffer.allocUnsafe(sizeHint);
     this.lastDated = dated.length ? dated[dated.length - 1] : -1;
   }
 

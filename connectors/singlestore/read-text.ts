@@ -21,8 +21,8 @@ export function canReadText(schema: TableSchema, flavor: Flavor): boolean {
 }
 
 /** One page's row packets; `complete` is false when a row held a zero date. */
-async function readPage(stream: RawRowStream, sql: string, params: unknown[], ncols: number, dated: number[], sizeHint: number): Promise<PackedPage> {
-  const page = new PackedPage(ncols, dated, sizeHint);
+async function readPage(stream: RawRowStream, sql: string, params: unknown[], ncols: number, dated: number[], sizeHint: number, reuse?: Buffer): Promise<PackedPage> {
+  const page = new PackedPage(ncols, dated, sizeHint, reuse);
   await stream(sql, params, (buf, start, end) => page.add(buf, start, end));
   return page;
 }
@@ -45,10 +45,13 @@ export async function* readText(
   const dated = datedColumns(schema.columns);
   let after = range.after;
   let sizeHint = 64 * 1024;
+  // Page buffers the consumer released (TextBatch.release): a fresh multi-megabyte buffer per page
+  // kept V8 collecting for its external memory.
+  const free: Buffer[] = [];
   for (;;) {
     opts.signal?.throwIfAborted(); // never end quietly: a cut-short range must not look finished
     const where = rangeWhere(keyCols, after, range.upTo, ctx.flavor);
-    const page = await readPage(stream, `${select}${where.sql}${orderByKey(keyCols)} LIMIT ${opts.batchRows}`, where.params, ncols, dated, sizeHint);
+    const page = await readPage(stream, `${select}${where.sql}${orderByKey(keyCols)} LIMIT ${opts.batchRows}`, where.params, ncols, dated, sizeHint, free.pop());
     if (page.rows === 0) return;
     let batch: TextBatch;
     if (page.complete) {
@@ -56,7 +59,12 @@ export async function* readText(
       sizeHint = Math.ceil(payload.length * 1.1);
       const fields = rowFields(payload, page.lastRow, ncols);
       const lastKey = keyCols.map((c, j) => toKeyValue(c, keyConvs[j](fields[keyIdx[j]])));
-      batch = { rows: page.rows, lastKey, payload };
+      let buf: Buffer | null = page.buf;
+      const release = () => {
+        if (buf) free.push(buf); // once: a buffer in the free list twice would back two pages
+        buf = null;
+      };
+      batch = { rows: page.rows, lastKey, payload, release };
     } else {
       // The same page through the row path, which applies the zero-date rules (NULL with a warning, or an error).
       const rowPage = readData(ctx, spec, schema, { after, upTo: range.upTo }, { batchRows: opts.batchRows, signal: opts.signal });
