@@ -1,5 +1,5 @@
 /** Chunk planning shared by SQL sources. */
-import type { Column, KeyTuple } from './types';
+import type { Column, KeyRange, KeyTuple } from './types';
 
 /**
  * Boundaries for a single integer key spaced evenly between its min and max, when the key is
@@ -41,4 +41,27 @@ export async function evenSplit(
 /** The single integer key column, or null (composite or non-integer keys are walked). */
 export function singleIntegerKey(columns: Column[]): Column | null {
   return columns.length === 1 && columns[0].type.kind === 'int' ? columns[0] : null;
+}
+
+/**
+ * Key ranges cutting a single integer key's [min, max] into `parts` equal spans, so one scan
+ * (a count, a tally) can run on several connections at once: MariaDB runs each query on one
+ * core. Open at both ends, so rows outside the bounds read now still fall in a range. One
+ * unbounded range when the key is not a single integer or the row set is empty.
+ */
+export async function scanRanges(keyCols: Column[], parts: number, minMax: (key: Column) => Promise<[unknown, unknown]>): Promise<KeyRange[]> {
+  const whole: KeyRange[] = [{ after: null, upTo: null }];
+  const key = singleIntegerKey(keyCols);
+  if (!key || parts < 2) return whole;
+  const [min, max] = await minMax(key);
+  if (min === null || max === null) return whole;
+  const lo = BigInt(String(min));
+  const span = BigInt(String(max)) - lo + 1n;
+  const n = BigInt(parts);
+  const cuts: Array<string | number> = [];
+  for (let i = 1n; i < n; i++) {
+    const b = lo + (span * i) / n - 1n;
+    if (cuts.length === 0 || String(cuts[cuts.length - 1]) !== b.toString()) cuts.push(key.type.kind === 'int' && key.type.bits === 64 ? b.toString() : Number(b));
+  }
+  return cuts.map((c, i) => ({ after: i === 0 ? null : [cuts[i - 1]], upTo: [c] }) as KeyRange).concat([{ after: [cuts[cuts.length - 1]], upTo: null }]);
 }

@@ -36,7 +36,9 @@ function fakeS2(pages: unknown[][][]): Queryable & { log: Array<{ sql: string; p
         return [[{ Table: 'events', 'Create Table': 'CREATE TABLE `events` (\n  `id` bigint(20) NOT NULL,\n  `sk` int(11) NOT NULL,\n  UNIQUE KEY `u_sk` (`sk`) UNENFORCED RELY,\n  UNIQUE KEY `u_id` (`id`) USING HASH,\n  SHARD KEY `__SHARDKEY` (`sk`),\n  SORT KEY `__UNORDERED` ()\n) AUTOSTATS_CARDINALITY_MODE=INCREMENTAL' }], []];
       }
       if (sql.includes('CHECK_CONSTRAINTS')) throw new Error('S2 has no CHECK_CONSTRAINTS; must not be asked');
-      if (sql.startsWith('SELECT COUNT(*)')) return [[{ n: '3' }], []];
+      if (sql.startsWith('SELECT CAST(MIN(')) return [[['1', '3']], []];
+      // A whole-table count is split at the key's midpoint: 2 rows up to it, 1 after.
+      if (sql.startsWith('SELECT COUNT(*)')) return [[{ n: sql.includes('WHERE `id` > ?') ? '1' : '2' }], []];
       return [pages.shift() ?? [], []];
     },
   };
@@ -69,6 +71,7 @@ describe('SingleStore via fakes', () => {
     expect(reads[1].sql).toContain('WHERE `id` > ? AND `id` <= ? ORDER BY `id` LIMIT 2');
     expect(String((reads[1].params![0] as { toSqlString(): string }).toSqlString())).toBe('2');
     expect(await countRows(ctx, { table: 'events' }, schema)).toBe(3);
+    expect(db.log.filter((l) => l.sql.startsWith('SELECT COUNT(*)')).map((l) => l.sql.replace(/^.* FROM /, ''))).toEqual(['`events` WHERE `id` <= ?', '`events` WHERE `id` > ?']);
   });
 
   it('plans boundaries on a TIMESTAMP key through epoch seconds', async () => {
