@@ -36,7 +36,8 @@ function minMaxOf(ctx: ReadContext, spec: SourceSpec, schema: TableSchema) {
 
 export async function countRows(ctx: ReadContext, spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number> {
   if (!range) {
-    // The whole row set: split across connections (measured: 1M rows 0.2 s → ~0.1 s on 2 cores).
+    // The whole row set, split across connections. MariaDB, measured: COUNT(*) of 1M rows 0.15 s
+    // either way, of 5M (past the buffer pool) 2.8 s → 2.0–2.5 s; COUNT + SUM of 1M 0.27 → 0.18 s.
     const ranges = await scanRanges(keyColumns(schema), SCAN_PARTS, minMaxOf(ctx, spec, schema));
     if (ranges.length > 1) return (await Promise.all(ranges.map((r) => countRows(ctx, spec, schema, r)))).reduce((a, b) => a + b, 0);
   }
