@@ -23,7 +23,7 @@ import { startDevServer } from './lib/dev-server';
 import { buildRuntime } from './build';
 import { spawnWorker, stopProcess } from './lib/processes';
 import { seedSales } from './seed-sales';
-import { cpuMeter, cpuOf, cpuOfProcess, formatCpu } from './lib/cpu';
+import { cpuMeter, formatCpu } from './lib/cpu';
 import { timeline } from './lib/timeline';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -167,13 +167,7 @@ async function startStack(hydrolixUrl: string): Promise<Stack> {
 }
 
 async function migrate(stack: Stack, name: string, body: Record<string, unknown>, rows: number): Promise<Result> {
-  const used = cpuMeter({
-    worker: () => cpuOfProcess(stack.workerPid),
-    Temporal: () => cpuOf('temporal'),
-    MariaDB: () => cpuOf('mariadbd'),
-    PostgreSQL: () => cpuOf('postgres'),
-    'bench+API': () => cpuOfProcess(process.pid),
-  });
+  const cpu = cpuMeter({ worker: stack.workerPid, Temporal: 'temporal', MariaDB: 'mariadbd', PostgreSQL: 'postgres', 'bench+API': process.pid });
   const t0 = process.hrtime.bigint();
   const res = await stack.app.request('/api/migrations', {
     method: 'POST',
@@ -188,6 +182,7 @@ async function migrate(stack: Stack, name: string, body: Record<string, unknown>
   const samples: number[] = [];
   const sampler = setInterval(() => {
     samples.push(rssMiB(stack.workerPid));
+    cpu.sample();
     copyPeakRss[name] = Math.max(copyPeakRss[name], samples[samples.length - 1]);
   }, 100);
   const outcome = await stack.client.workflow.getHandle(id).result().then(() => null, (e: Error) => e);
@@ -202,7 +197,7 @@ async function migrate(stack: Stack, name: string, body: Record<string, unknown>
   const r = { name, rows, seconds };
   results.push(r);
   console.log(`${name}: ${r.seconds.toFixed(2)} s, ${rate(r)} rows/s`);
-  console.log(`   ${formatCpu(used())}`);
+  console.log(`   ${formatCpu(cpu.used())}`);
   console.log(`   ${await timeline(stack.client, id)}`);
   return r;
 }

@@ -6,18 +6,20 @@
  */
 import '../connectors';
 import { readAhead } from '../activities/read-ahead';
-import { cpuMeter, cpuOf, cpuOfProcess, formatCpu } from './lib/cpu';
+import { cpuMeter, formatCpu } from './lib/cpu';
 import { createDestination, createSource } from '../connectors/registry';
 import type { KeyRange, SourceConnector, DestinationConnector, TableSchema } from '../connectors/types';
 
 type Path = 'rows' | 'text';
 
 async function run(label: string, fn: () => Promise<number>): Promise<void> {
-  const used = cpuMeter({ worker: () => cpuOfProcess(process.pid), MariaDB: () => cpuOf('mariadbd'), PostgreSQL: () => cpuOf('postgres') });
+  const cpu = cpuMeter({ worker: process.pid, MariaDB: 'mariadbd', PostgreSQL: 'postgres' });
+  const sampler = setInterval(cpu.sample, 100);
   const t0 = Date.now();
   const n = await fn();
   const s = (Date.now() - t0) / 1000;
-  console.log(`${label.padEnd(34)} ${n} rows in ${s.toFixed(2)} s = ${Math.round(n / s)} rows/s; ${formatCpu(used())}`);
+  clearInterval(sampler);
+  console.log(`${label.padEnd(34)} ${n} rows in ${s.toFixed(2)} s = ${Math.round(n / s)} rows/s; ${formatCpu(cpu.used())}`);
 }
 
 async function lane(path: Path, src: SourceConnector, dst: DestinationConnector | null, schema: TableSchema, table: string, range: KeyRange, batchRows: number): Promise<number> {
