@@ -301,9 +301,9 @@ async function main() {
     console.log('\n| run | rows | seconds | rows/s |\n|---|---:|---:|---:|');
     for (const r of results) console.log(`| ${r.name} | ${r.rows} | ${r.seconds.toFixed(2)} | ${rate(r)} |`);
     console.log(`\nratios (time, medians of ${REPEAT} runs):`);
-    if (es && p) console.log(`  3/2 (Epic Shelter / pgloader) = ${(es.seconds / p.seconds).toFixed(2)}  (target ≤ 0.40)`);
-    if (es && f) console.log(`  3/1 (Epic Shelter / floor)    = ${(es.seconds / f.seconds).toFixed(2)}  (target ≤ 0.85)`);
-    if (hydrolix) console.log(`  4a/4b (Epic Shelter / plain)   = ${(hydrolix.es.seconds / hydrolix.plain.seconds).toFixed(2)}  (target ≤ 1.20)`);
+    if (es && p) console.log(`  3/2 (Epic Shelter / pgloader) = ${(es.seconds / p.seconds).toFixed(3)}  (target ≤ 0.40)`);
+    if (es && f) console.log(`  3/1 (Epic Shelter / floor)    = ${(es.seconds / f.seconds).toFixed(3)}  (target ≤ 0.85)`);
+    if (hydrolix) console.log(`  4a/4b (Epic Shelter / plain)   = ${(hydrolix.es.seconds / hydrolix.plain.seconds).toFixed(3)}  (target ≤ 1.20)`);
     console.log(`worker RSS idle after startup: ${idleRss} MiB; high-water mark after startup + the first copy: ${startupRss} MiB`);
     for (const [name, mib] of Object.entries(copyPeakRss)) {
       if (name.startsWith('(')) continue;
