@@ -35,7 +35,7 @@ async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Pr
 export const TEXT_BATCH_ROWS = 20_000;
 export const ROW_BATCH_ROWS = 5_000;
 
-/** Text batches when both ends speak the text row format for this schema (no per-value work in the worker). */
+/** Text batches when both ends speak packed text rows for this schema (no value decoded in the worker). */
 async function speaksText(input: CopyChunkInput, src: SourceConnector, dst: DestinationConnector): Promise<boolean> {
   if (!src.readText || !src.canReadText || !dst.writeText || !dst.acceptsText) return false;
   return (await src.canReadText(input.source.spec, input.schema)) && (await dst.acceptsText(input.destination.spec, input.schema));

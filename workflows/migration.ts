@@ -180,7 +180,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     // Histories recorded before these steps replay without them.
     const finishing = patched('finish-table');
     // The source half of verification needs nothing from the destination: MariaDB counts while
-    // PostgreSQL builds its key (measured ~0.2 s off a 1M-row run).
+    // PostgreSQL builds its key (1M rows: verification after the build 0.25–0.38 s → 0.11–0.17 s).
     const early = patched('tally-during-finish');
     if (finishing) state.phase = 'finishing';
     const [notes, sourceTally] = await Promise.all([

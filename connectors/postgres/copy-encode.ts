@@ -1,7 +1,7 @@
 import type { Column, Row, TableSchema } from '../types';
 import { BadValue, canonicalText, encodeTextRows, escapeText, type TextEncoder } from '../text-rows';
 
-/** COPY text format is the portable text row format; only bytea and boolean need their own spelling. */
+/** The row path writes COPY text (text-rows.ts); only bytea and boolean need their own spelling. */
 export { escapeText as escapeCopyText, NULL_TOKEN } from '../text-rows';
 
 /** bytea hex input `\x…`, its backslash escaped for COPY. */

@@ -244,7 +244,7 @@ export class PostgresDestination extends PostgresConnection implements Destinati
     return rows.length;
   }
 
-  /** The text row format is COPY's text format: it passes through when no column needs its own spelling. */
+  /** Packed text rows land as they are (COPY BINARY or text) when no column needs its own spelling (boolean, bytea). */
   async acceptsText(spec: DestinationSpec, schema: TableSchema): Promise<boolean> {
     const t = await this.run((db) => this.target(db, spec, schema));
     return isCanonical(t.encoders);

@@ -7,7 +7,7 @@ import { keyList, quoteIdent, rangeWhere } from './sql';
 import { makeConverter, toKeyValue } from './values';
 
 export type WriteMode = 'append' | 'upsert';
-/** text: the text row format; binary: a whole COPY BINARY stream (binary-copy.ts). */
+/** text: COPY's text format (text-rows.ts); binary: a whole COPY BINARY stream (binary-copy.ts). */
 export type CopyFormat = 'text' | 'binary';
 
 /** Streams one prepared COPY payload; resolves when the server acknowledged the whole COPY. */
