@@ -43,15 +43,6 @@ export function fieldLength(buf: Uint8Array, p: number): number {
   throw new Error(`packed rows: bad length prefix 0x${b.toString(16)} at byte ${p}`);
 }
 
-/** Offset just past the row starting at p. */
-export function skipRow(buf: Uint8Array, p: number, ncols: number): number {
-  for (let i = 0; i < ncols; i++) {
-    const n = fieldLength(buf, p);
-    p = cursor.pos + (n > 0 ? n : 0);
-  }
-  return p;
-}
-
 /** The fields of the row starting at p, as strings (null for NULL). */
 export function rowFields(buf: Uint8Array, p: number, ncols: number): Array<string | null> {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);

@@ -8,13 +8,19 @@ import type { Column, KeyRange, KeyTuple } from './types';
  * caller then finds boundaries by walking the key.
  */
 export function evenIntegerBoundaries(col: Column, min: string, max: string, rows: number, chunkRows: number): KeyTuple[] | null {
+  if (BigInt(rows) * 2n < BigInt(max) - BigInt(min) + 1n) return null;
+  return evenCuts(col, min, max, Math.ceil(rows / chunkRows));
+}
+
+/** The n − 1 keys cutting [min, max] into n equal spans, ascending and distinct; 64-bit keys as strings. */
+function evenCuts(col: Column, min: string, max: string, n: number): KeyTuple[] {
   const lo = BigInt(min);
   const span = BigInt(max) - lo + 1n;
-  if (BigInt(rows) * 2n < span) return null;
-  const n = BigInt(Math.ceil(rows / chunkRows));
+  const parts = BigInt(n);
   const out: KeyTuple[] = [];
-  for (let i = 1n; i < n; i++) {
-    const b = lo + (span * i) / n - 1n;
+  for (let i = 1n; i < parts; i++) {
+    const b = lo + (span * i) / parts - 1n;
+    if (out.length > 0 && String(out[out.length - 1][0]) === b.toString()) continue; // span smaller than n
     out.push([col.type.kind === 'int' && col.type.bits === 64 ? b.toString() : Number(b)]);
   }
   return out;
@@ -55,13 +61,6 @@ export async function scanRanges(keyCols: Column[], parts: number, minMax: (key:
   if (!key || parts < 2) return whole;
   const [min, max] = await minMax(key);
   if (min === null || max === null) return whole;
-  const lo = BigInt(String(min));
-  const span = BigInt(String(max)) - lo + 1n;
-  const n = BigInt(parts);
-  const cuts: Array<string | number> = [];
-  for (let i = 1n; i < n; i++) {
-    const b = lo + (span * i) / n - 1n;
-    if (cuts.length === 0 || String(cuts[cuts.length - 1]) !== b.toString()) cuts.push(key.type.kind === 'int' && key.type.bits === 64 ? b.toString() : Number(b));
-  }
-  return cuts.map((c, i) => ({ after: i === 0 ? null : [cuts[i - 1]], upTo: [c] }) as KeyRange).concat([{ after: [cuts[cuts.length - 1]], upTo: null }]);
+  const cuts = evenCuts(key, String(min), String(max), parts);
+  return cuts.map((c, i): KeyRange => ({ after: i === 0 ? null : cuts[i - 1], upTo: c })).concat([{ after: cuts[cuts.length - 1], upTo: null }]);
 }
