@@ -9,9 +9,9 @@ import { expect, it } from 'vitest';
 import { seedSales } from '../../scripts/seed-sales';
 import { stopProcess, waitForExit } from '../../scripts/lib/processes';
 import { MARIADB_URL, uniqueName } from '../support/mariadb';
+import { waitForChunks, waitForStatus } from '../support/migrations';
 import { seededStack } from '../support/seeded-stack';
 import { api } from '../support/stack';
-import { StopWaiting, waitFor } from '../support/wait';
 
 const ROWS = 300_000;
 const CHUNK = 10_000;
@@ -36,31 +36,13 @@ it('completes exactly once into PostgreSQL after the worker process is SIGKILLed
     expect(created.status).toBe(201);
     const id = created.body.id as string;
 
-    const beforeKill = await waitFor(
-      async () => {
-        const s = (await api(ctx.stack.app, 'GET', `/api/migrations/${id}`)).body;
-        if (s.status === 'failed') throw new StopWaiting(`migration failed: ${s.error}`);
-        return s.chunks_done >= 3 ? s : undefined;
-      },
-      120_000,
-      'three finished chunks',
-      50,
-    );
+    const beforeKill = await waitForChunks(ctx.stack, id, 3);
     first.kill('SIGKILL');
     await waitForExit(first);
     expect(beforeKill.chunks_done).toBeLessThan(beforeKill.chunks_total);
 
     const second = ctx.stack.spawnWorker();
-    const final = await waitFor(
-      async () => {
-        const s = (await api(ctx.stack.app, 'GET', `/api/migrations/${id}`)).body;
-        if (s.status === 'failed') throw new StopWaiting(`migration failed: ${s.error}`);
-        return s.status === 'completed' ? s : undefined;
-      },
-      240_000,
-      'completion after restart',
-      500,
-    );
+    const final = await waitForStatus(ctx.stack, id, ['completed']);
     await stopProcess(second);
 
     const sum = String((ROWS * (ROWS + 1)) / 2);
