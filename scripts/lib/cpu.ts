@@ -25,12 +25,14 @@ export function cpuMeter(parties: Record<string, Party>) {
   const first = new Map<string, number>(); // pid → seconds when first seen (0 if born after the start)
   const last = new Map<string, number>();
   const owner = new Map<string, string>(); // pid → party
+  const byComm = new Map<string, string>();
+  const pids = new Map<string, string>();
+  for (const [name, p] of Object.entries(parties)) {
+    if (typeof p === 'string') byComm.set(p, name);
+    else pids.set(String(p), name);
+  }
   let started = false;
   const sample = () => {
-    const byComm = new Map<string, string>();
-    for (const [name, p] of Object.entries(parties)) if (typeof p === 'string') byComm.set(p, name);
-    const pids = new Map<string, string>();
-    for (const [name, p] of Object.entries(parties)) if (typeof p === 'number') pids.set(String(p), name);
     for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
       const s = statOf(pid);
       if (!s) continue;
