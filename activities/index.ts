@@ -29,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     planChunks: guarded(redact, setup.planChunks),
     createDestinationTable: guarded(redact, setup.createDestinationTable),
     finishDestinationTable: guarded(redact, setup.finishDestinationTable),
+    finishAndTallyDestination: guarded(redact, setup.finishAndTallyDestination),
     tallySource: guarded(redact, setup.tallySource),
     verifyCounts: guarded(redact, setup.verifyCounts),
     incrementalWindow: guarded(redact, setup.incrementalWindow),

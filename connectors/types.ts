@@ -166,6 +166,11 @@ export interface SourceConnector extends DataConnector {
 }
 
 /** What verification compares between the two ends. */
+export interface FinishedTable {
+  notes: string[];
+  tally: Tally | null;
+}
+
 export interface Tally {
   rows: number;
   /**
@@ -201,9 +206,11 @@ export interface DestinationConnector extends DataConnector {
   writeText?(spec: DestinationSpec, schema: TableSchema, batch: TextBatch): Promise<number>;
   /**
    * Runs once after every chunk landed, before verification: builds what the load deferred for
-   * speed (e.g. an index). Idempotent. Returns notes for the migration status.
+   * speed (e.g. an index). Idempotent. Returns notes for the migration status and, when asked
+   * for, the finished table's tally (null when it cannot be taken exactly now: verification
+   * then counts on its own).
    */
-  finishTable?(spec: DestinationSpec, schema: TableSchema): Promise<string[]>;
+  finishTable?(spec: DestinationSpec, schema: TableSchema, opts?: { tally?: boolean }): Promise<FinishedTable>;
   /**
    * Rows already present in a key range (restricted to an incremental window when given, so
    * earlier runs' rows do not count), so a retried chunk resumes after them.

@@ -18,6 +18,8 @@ import type { createActivities } from '../activities';
 import {
   chunkCount,
   chunkRange,
+  compareTallies,
+  type FinishedTable,
   type MigrationInput,
   type MigrationState,
   type Progress,
@@ -182,22 +184,34 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     // The source half of verification needs nothing from the destination: MariaDB counts while
     // PostgreSQL builds its key (1M rows: verification after the build 0.25–0.38 s → 0.11–0.17 s).
     const early = patched('tally-during-finish');
+    // The destination half is taken during the build too: with both halves in hand, verification
+    // needs no further activity (1M rows: ~0.25 s less).
+    const fused = patched('tally-in-finish');
     if (finishing) state.phase = 'finishing';
-    const [notes, sourceTally] = await Promise.all([
-      finishing ? finish.finishDestinationTable({ destination: input.destination, schema }) : [],
+    const finishTable = (): Promise<FinishedTable> =>
+      fused
+        ? finish.finishAndTallyDestination({ destination: input.destination, schema })
+        : finish.finishDestinationTable({ destination: input.destination, schema }).then((notes) => ({ notes, tally: null }));
+    const [finished, sourceTally] = await Promise.all([
+      finishing ? finishTable() : { notes: [], tally: null },
       early ? setup.tallySource({ source, schema }) : undefined,
     ]);
-    state.warnings.push(...notes);
+    state.warnings.push(...finished.notes);
 
     state.phase = 'verifying';
-    state.verification = await setup.verifyCounts({
-      source,
-      destination: input.destination,
-      schema,
-      rowsCopied: state.rowsCopied,
-      incremental: state.window !== undefined,
-      sourceTally,
-    });
+    // Whole-table runs whose tallies agree are verified; any doubt (a mismatch, a destination that
+    // indexes asynchronously and gave no tally) goes to verifyCounts, which recounts.
+    const agreed = !state.window && sourceTally && finished.tally ? compareTallies(sourceTally, finished.tally) : null;
+    state.verification = agreed?.ok
+      ? agreed
+      : await setup.verifyCounts({
+          source,
+          destination: input.destination,
+          schema,
+          rowsCopied: state.rowsCopied,
+          incremental: state.window !== undefined,
+          sourceTally,
+        });
     if (!state.verification.ok) {
       const v = state.verification;
       throw ApplicationFailure.create({

@@ -96,6 +96,22 @@ export interface Verification {
   ok: boolean;
 }
 
+/**
+ * Whole-table verification from both ends' tallies. Where both ends compute it exactly, an
+ * order-independent key checksum catches a missing row offset by a duplicate, which equal counts
+ * would hide.
+ */
+export function compareTallies(source: Tally, destination: Tally): Verification {
+  const sumsAgree = source.keySum === null || destination.keySum === null || source.keySum === destination.keySum;
+  return {
+    sourceRows: source.rows,
+    destinationRows: destination.rows,
+    sourceKeySum: source.keySum,
+    destinationKeySum: destination.keySum,
+    ok: source.rows === destination.rows && sumsAgree,
+  };
+}
+
 export interface Progress {
   phase: Phase;
   rowsCopied: number;
@@ -176,6 +192,7 @@ export interface CreateTableInput {
 
 /** Same endpoint and schema createTable saw. */
 export type FinishTableInput = CreateTableInput;
+export type { FinishedTable } from '../connectors/types';
 
 export interface CopyChunkInput {
   chunkIndex: number;

@@ -81,13 +81,19 @@ describe('append/replace into a new table', () => {
     // Resuming a chunk works without the index (a sequential scan).
     expect(await dst.landedRows(d, schema, { after: ['100', 'p'], upTo: ['200', 'p'] })).toEqual({ rows: 100, lastKey: ['200', 'p'] });
 
-    const notes = await dst.finishTable(d, schema);
+    const { notes, tally } = await dst.finishTable(d, schema, { tally: true });
     expect(notes).toHaveLength(1);
+    // Counted during the build: the table as committed (a composite key has no exact key sum).
+    expect(tally).toEqual({ rows: 500, keySum: null });
     expect(notes[0]).toMatch(new RegExp(`^primary key \\(id, part "b"\\) of public\\.${d.table.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')} built after the load in \\d+\\.\\d s$`));
     expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: null });
+    // Named as ADD PRIMARY KEY would name it.
+    const named = await admin.query(`SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`, [quoted(d.table)]);
+    expect(named.rows[0].conname).toBe(`${d.table}_pkey`);
 
-    // Idempotent: nothing pending, nothing done.
-    expect(await dst.finishTable(d, schema)).toEqual([]);
+    // Idempotent: nothing pending, nothing done (a tally asked for is taken after).
+    expect(await dst.finishTable(d, schema)).toEqual({ notes: [], tally: null });
+    expect(await dst.finishTable(d, schema, { tally: true })).toEqual({ notes: [], tally: { rows: 500, keySum: null } });
     expect((await dst.createTable(d, schema)).warnings.join('\n')).not.toMatch(/unique index/);
     await expect(dst.writeData(d, schema, rows(500, 1))).rejects.toThrow(/duplicate key/);
     expect(await dst.countRows(d)).toBe(500);
@@ -98,7 +104,7 @@ describe('append/replace into a new table', () => {
     expect(await dst.createTable(d, schema)).toMatchObject({ created: true });
     expect((await keyState(d.table)).primaryKey).toBeNull();
     await dst.writeData(d, schema, rows(1, 10));
-    expect(await dst.finishTable(d, schema)).toHaveLength(1);
+    expect((await dst.finishTable(d, schema)).notes).toHaveLength(1);
     expect((await keyState(d.table)).primaryKey).toEqual(['id', 'part "b"']);
   });
 
@@ -107,8 +113,10 @@ describe('append/replace into a new table', () => {
     await dst.createTable(d, schema);
     await dst.writeData(d, schema, rows(1, 100));
     await dst.writeData(d, schema, rows(41, 5)); // lands: nothing rejects it before the key exists
-    const notes = await dst.finishTable(d, schema);
+    const { notes, tally } = await dst.finishTable(d, schema, { tally: true });
     expect(notes.join('\n')).toMatch(/removed 5 identical duplicate row\(s\)/);
+    // A tally taken during the build would still count the removed copies: it is taken after.
+    expect(tally).toEqual({ rows: 100, keySum: null });
     expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: null });
     const r = await admin.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS k, sum(v)::int AS s FROM ${quoted(d.table)}`);
     expect(r.rows[0]).toEqual({ n: '100', k: '100', s: '5050' }); // this pool hands every value over as text
@@ -128,7 +136,7 @@ describe('append/replace into a new table', () => {
     expect(await keyState(d.table)).toEqual({ primaryKey: null, comment: pendingKeyMarker(schema.key) });
     expect((await admin.query(`SELECT count(*)::int AS n FROM ${quoted(d.table)}`)).rows[0].n).toBe('101');
     await admin.query(`DELETE FROM ${quoted(d.table)} WHERE v = -1`);
-    expect(await dst.finishTable(d, schema)).toHaveLength(1);
+    expect((await dst.finishTable(d, schema)).notes).toHaveLength(1);
     expect((await keyState(d.table)).primaryKey).toEqual(['id', 'part "b"']);
   });
 
@@ -139,11 +147,34 @@ describe('append/replace into a new table', () => {
     const other = postgresConnector.createDestination!(env) as PostgresDestination;
     try {
       const results = await Promise.all([dst.finishTable(d, schema), other.finishTable(d, schema)]);
-      expect(results.map((r) => r.length).sort()).toEqual([0, 1]);
+      expect(results.map((r) => r.notes.length).sort()).toEqual([0, 1]);
     } finally {
       await other.disconnect();
     }
     expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: null });
+  });
+
+  it('a single integer key: the tally taken during the build has the exact key sum; readers are not locked out meanwhile', async () => {
+    const intSchema: TableSchema = { ...schema, columns: [schema.columns[0], schema.columns[2]], key: ['id'] };
+    const d = spec();
+    await dst.createTable(d, intSchema);
+    const n = 200_000;
+    await dst.writeData(d, intSchema, Array.from({ length: n }, (_, i) => [(2n ** 53n + BigInt(i)).toString(), i]));
+    // A reader started once the build holds its lock must not wait for the commit: it still sees no key.
+    const building = dst.finishTable(d, intSchema, { tally: true });
+    const locked = `SELECT count(*) AS n FROM pg_locks WHERE relation = $1::regclass AND granted AND mode IN ('ShareRowExclusiveLock', 'AccessExclusiveLock')`;
+    while ((await admin.query(locked, [quoted(d.table)])).rows[0].n === '0') await new Promise((r) => setTimeout(r, 2));
+    const reading = admin.query(
+      `SELECT count(*) AS n, (SELECT count(*) FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p') AS keys FROM ${quoted(d.table)}`,
+      [quoted(d.table)],
+    );
+    const [{ notes, tally }, read] = await Promise.all([building, reading]);
+    expect(read.rows[0]).toEqual({ n: String(n), keys: '0' });
+    expect(notes[0]).toMatch(/^primary key \(id\) of /);
+    const sum = (2n ** 53n * BigInt(n) + BigInt((n * (n - 1)) / 2)).toString();
+    expect(tally).toEqual({ rows: n, keySum: sum });
+    expect(await dst.tally(d, intSchema)).toEqual(tally);
+    expect((await keyState(d.table)).primaryKey).toEqual(['id']);
   });
 
   it('two createTable calls at once: one creates and marks it, the other accepts the existing table', async () => {
@@ -165,7 +196,7 @@ describe('upsert', () => {
     const d = spec('upsert');
     expect(await dst.createTable(d, schema)).toMatchObject({ created: true });
     expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: null });
-    expect(await dst.finishTable(d, schema)).toEqual([]);
+    expect(await dst.finishTable(d, schema)).toEqual({ notes: [], tally: null });
   });
 
   it('into a table an earlier append run left marked: createTable builds the key first', async () => {

@@ -7,6 +7,7 @@ import {
   type CreateTableResult,
   type DestinationConnector,
   type DestinationSpec,
+  type FinishedTable,
   type CursorWindow,
   type KeyRange,
   type KeyTuple,
@@ -210,10 +211,15 @@ export class PostgresDestination extends PostgresConnection implements Destinati
     });
   }
 
-  /** Builds the primary key createTable deferred (append/replace into a new table); no-op when none is pending. */
-  async finishTable(spec: DestinationSpec, schema: TableSchema): Promise<string[]> {
+  /**
+   * Builds the primary key createTable deferred (append/replace into a new table); no-op when none
+   * is pending. The tally, when asked for, is taken during the build (see buildPendingKey), else after it.
+   */
+  async finishTable(spec: DestinationSpec, schema: TableSchema, opts: { tally?: boolean } = {}): Promise<FinishedTable> {
     const { namespace, table } = this.names(spec);
-    return this.run(() => buildPendingKey(this.db, namespace, table, schema.key));
+    const tally = opts.tally ? () => this.tally(spec, schema) : undefined;
+    const built = await this.run(() => buildPendingKey(this.db, namespace, table, schema.key, { tally }));
+    return { notes: built.notes, tally: built.tally ?? (tally ? await tally() : null) };
   }
 
   /** The table as createTable left it (maybe in another process): looked up and checked, never created. */

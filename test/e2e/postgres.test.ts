@@ -47,6 +47,11 @@ it('copies into PostgreSQL and verifies counts and the key checksum', { timeout:
     );
     expect(pk.rows).toEqual([{ attname: 'id', comment: null }]);
     expect(done.warnings).toContainEqual(expect.stringMatching(/^primary key \(id\) of public\.\w+ built after the load in \d+\.\d s$/));
+    // Both tallies were taken while the key was built: no separate verification step ran.
+    const history = (await ctx.stack.temporal.client.workflow.getHandle(res.body.id).fetchHistory()).events ?? [];
+    const steps = history.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+    expect(steps).toContain('finishAndTallyDestination');
+    expect(steps).not.toContain('verifyCounts');
 
     // Same count, different rows: only the checksum can tell.
     await pg.query(`DELETE FROM "${dest}" WHERE id = 7`);
@@ -95,6 +100,37 @@ it('applies transform_query on the source (the rows are seen as `source`)', { ti
     expect(Number(r.rows[0].up)).toBe(1_000);
     const cols = await pg.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [out]);
     expect(cols.rows.map((c) => c.column_name)).toEqual(['id', 'product', 'doubled']);
+  } finally {
+    await pg.query(`DROP TABLE IF EXISTS "${out}"`);
+    await pg.end();
+  }
+});
+
+it('a destination holding a row the source lacks fails verification, with both counts', { timeout: 180_000 }, async () => {
+  const pg = new PgClient({ connectionString: PG_URL });
+  await pg.connect();
+  const out = uniqueName('es_pg_extra');
+  const body = {
+    name: 'first 100 rows',
+    source_type: 'SINGLESTORE',
+    source_config: { table: ctx.table },
+    transform_query: 'SELECT id, product FROM source WHERE id <= 100',
+    destination_type: 'POSTGRES',
+    destination_config: { table: out },
+  };
+  try {
+    const first = await api(ctx.stack.app, 'POST', '/api/migrations', body);
+    expect((await waitForStatus(ctx.stack, first.body.id, ['completed'])).verification).toMatchObject({ ok: true });
+    // A row the source never had; the second run appends into the existing table and finds it there.
+    await pg.query(`INSERT INTO "${out}" (id, product) VALUES (999999, 'stray')`);
+    const second = await api(ctx.stack.app, 'POST', '/api/migrations', body);
+    expect(second.status).toBe(201);
+    const failed = await waitForStatus(ctx.stack, second.body.id, ['failed']);
+    expect(failed.error).toBe(`verification failed: source has 100 rows, destination public.${out} has 101`);
+    expect(failed.verification).toMatchObject({ source_rows: 100, destination_rows: 101, ok: false });
+    // The tallies taken at the finish disagreed, so the verification step counted again before failing.
+    const history = (await ctx.stack.temporal.client.workflow.getHandle(second.body.id).fetchHistory()).events ?? [];
+    expect(history.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toContain('verifyCounts');
   } finally {
     await pg.query(`DROP TABLE IF EXISTS "${out}"`);
     await pg.end();
