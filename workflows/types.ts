@@ -60,6 +60,12 @@ export interface ChunkPlan {
   /** Chunk i covers (boundaries[i-1], boundaries[i]]; the first starts unbounded, the last ends unbounded. */
   boundaries: KeyTuple[];
   rowsTotal: number;
+  /**
+   * The source's tally when planning (one scan gives the count and the key sum): verification
+   * compares the destination with it, and counts the source again only when they differ.
+   * Absent in plans recorded before it existed.
+   */
+  tally?: Tally;
 }
 
 export interface MigrationState {
@@ -97,11 +103,14 @@ export interface Verification {
 }
 
 /**
- * Whole-table verification from both ends' tallies. Where both ends compute it exactly, an
- * order-independent key checksum catches a missing row offset by a duplicate, which equal counts
- * would hide.
+ * Verification from both ends' tallies. A whole-table run needs equal counts and, where both ends
+ * compute it exactly, equal key sums: an order-independent checksum that catches a missing row
+ * offset by a duplicate, which equal counts would hide. An incremental run writes into a table
+ * holding earlier runs (and, on append-only stores, every version), so it checks its own window:
+ * rows there = rows it copied (`windowCopied`).
  */
-export function compareTallies(source: Tally, destination: Tally): Verification {
+export function compareTallies(source: Tally, destination: Tally, windowCopied?: number): Verification {
+  if (windowCopied !== undefined) return { sourceRows: source.rows, destinationRows: destination.rows, ok: source.rows === windowCopied };
   const sumsAgree = source.keySum === null || destination.keySum === null || source.keySum === destination.keySum;
   return {
     sourceRows: source.rows,

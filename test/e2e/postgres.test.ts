@@ -52,6 +52,8 @@ it('copies into PostgreSQL and verifies counts and the key checksum', { timeout:
     const steps = history.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
     expect(steps).toContain('finishAndTallyDestination');
     expect(steps).not.toContain('verifyCounts');
+    // The source's half came with the plan: no second scan of the source either.
+    expect(steps).not.toContain('tallySource');
 
     // Same count, different rows: only the checksum can tell.
     await pg.query(`DELETE FROM "${dest}" WHERE id = 7`);
@@ -128,9 +130,15 @@ it('a destination holding a row the source lacks fails verification, with both c
     const failed = await waitForStatus(ctx.stack, second.body.id, ['failed']);
     expect(failed.error).toBe(`verification failed: source has 100 rows, destination public.${out} has 101`);
     expect(failed.verification).toMatchObject({ source_rows: 100, destination_rows: 101, ok: false });
-    // The tallies taken at the finish disagreed, so the verification step counted again before failing.
+    // The planning tally and the one taken at the finish disagreed, so the verification step
+    // counted both ends again (no source tally handed to it) before failing.
     const history = (await ctx.stack.temporal.client.workflow.getHandle(second.body.id).fetchHistory()).events ?? [];
-    expect(history.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toContain('verifyCounts');
+    const verify = history.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'verifyCounts');
+    const payload = verify?.activityTaskScheduledEventAttributes?.input?.payloads?.[0]?.data;
+    expect(payload).toBeDefined();
+    const args = JSON.parse(Buffer.from(payload!).toString('utf8'));
+    expect(args).toMatchObject({ incremental: false });
+    expect(args.sourceTally).toBeUndefined();
   } finally {
     await pg.query(`DROP TABLE IF EXISTS "${out}"`);
     await pg.end();
