@@ -11,6 +11,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -34,6 +35,17 @@ const setup = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   // Setup activities beat every 5 s (withHeartbeat): a dead worker is noticed in 20 s.
   heartbeatTimeout: '20s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/**
+ * The same setup steps as local activities: run by the worker inside the workflow task, so the
+ * four steps before the copy cost no server round trip each (1M-row run: ~0.1 s of ~2.9 s). They
+ * are short and idempotent; a worker that dies in one is noticed by the workflow task timeout,
+ * and the next worker runs it again. They show in the Web UI as local-activity markers.
+ */
+const localSetup = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
@@ -100,19 +112,21 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
   const endpoints = { source: input.source, destination: input.destination };
 
   try {
+    // Histories recorded before setup ran locally replay with the setup activities they scheduled.
+    const prepare = patched('local-setup') ? localSetup : setup;
     if (!state.schema) {
       state.phase = 'connecting';
-      const servers = await setup.checkConnections(endpoints);
+      const servers = await prepare.checkConnections(endpoints);
       state.sourceServer = servers.sourceServer;
       state.destinationServer = servers.destinationServer;
 
       state.phase = 'reading_schema';
-      state.schema = await setup.readSourceSchema(input.source);
+      state.schema = await prepare.readSourceSchema(input.source);
     }
     const schema = state.schema;
     if (input.options.mode === 'incremental' && !state.window) {
       state.phase = 'planning';
-      state.window = await setup.incrementalWindow({
+      state.window = await prepare.incrementalWindow({
         source: input.source,
         schema,
         column: input.options.cursorColumn!,
@@ -123,11 +137,11 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     const source = state.window ? { ...input.source, spec: { ...input.source.spec, window: state.window } } : input.source;
     if (!state.plan) {
       state.phase = 'planning';
-      state.plan = await setup.planChunks({ source, schema, chunkRows: input.options.chunkRows, parallelism: input.options.parallelism });
+      state.plan = await prepare.planChunks({ source, schema, chunkRows: input.options.chunkRows, parallelism: input.options.parallelism });
     }
     if (!state.target) {
       state.phase = 'creating_table';
-      const created = await setup.createDestinationTable({ destination: input.destination, schema });
+      const created = await prepare.createDestinationTable({ destination: input.destination, schema });
       state.target = created.target;
       state.destinationPreexisted = !created.created;
       state.warnings.push(...created.warnings);

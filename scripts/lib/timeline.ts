@@ -16,8 +16,14 @@ export async function timeline(client: Client, workflowId: string): Promise<stri
   const start = ms(events[0]?.eventTime);
   const scheduled = new Map<number, { type: string; at: number }>();
   const spans = new Map<string, { from: number; to: number; n: number }>();
+  let locals = 0;
+  let firstScheduled: number | undefined;
   for (const e of events) {
     const at = ms(e.eventTime);
+    // Local activities leave a marker each, no scheduled/closed events; count them.
+    const local = e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
+    if (local) locals++;
+    if (firstScheduled === undefined && e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) firstScheduled = at;
     if (e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
       scheduled.set(Number(e.eventId), { type: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?', at });
     }
@@ -37,5 +43,7 @@ export async function timeline(client: Client, workflowId: string): Promise<stri
   }
   const end = ms(events[events.length - 1]?.eventTime);
   const parts = [...spans.entries()].map(([type, s]) => `${type}${s.n > 1 ? `×${s.n}` : ''} ${((s.to - s.from) / 1000).toFixed(2)}`);
+  // Setup steps run as local activities: their time is the start up to the first scheduled activity.
+  if (locals > 0 && firstScheduled !== undefined) parts.unshift(`${locals} local setup steps ${((firstScheduled - start) / 1000).toFixed(2)}`);
   return `history ${((end - start) / 1000).toFixed(2)} s: ${parts.join(', ')}`;
 }

@@ -54,6 +54,10 @@ it('copies into PostgreSQL and verifies counts and the key checksum', { timeout:
     expect(steps).not.toContain('verifyCounts');
     // The source's half came with the plan: no second scan of the source either.
     expect(steps).not.toContain('tallySource');
+    // The setup steps ran as local activities: markers, no scheduled activity each.
+    const local = history.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(local).toHaveLength(4);
+    expect(new Set(steps)).toEqual(new Set(['copyChunk', 'finishAndTallyDestination']));
 
     // Same count, different rows: only the checksum can tell.
     await pg.query(`DELETE FROM "${dest}" WHERE id = 7`);

@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { expect } from 'vitest';
 import { api, type Stack } from './stack';
 import { StopWaiting, waitFor } from './wait';
@@ -8,8 +11,22 @@ export async function getMigration(stack: Stack, id: string) {
   return (await api(stack.app, 'GET', `/api/migrations/${id}`)).body;
 }
 
-/** Waits for the migration to reach one of `statuses`; a different terminal status stops the wait. */
+/**
+ * Waits for the migration to reach one of `statuses`; a different terminal status stops the wait.
+ * With RECORD_HISTORY_DIR set, a completed or failed run's history is saved there (binary
+ * protobuf), to become a fixture of test/workflows/replay.test.ts.
+ */
 export async function waitForStatus(stack: Stack, id: string, statuses: string[], timeoutMs = 240_000) {
+  const reached = await waitForStatusOnly(stack, id, statuses, timeoutMs);
+  const dir = process.env.RECORD_HISTORY_DIR;
+  if (dir && ['completed', 'failed'].includes(reached.status)) {
+    const history = await stack.temporal.client.workflow.getHandle(id).fetchHistory();
+    writeFileSync(join(dir, `${reached.status}-${id}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+  }
+  return reached;
+}
+
+async function waitForStatusOnly(stack: Stack, id: string, statuses: string[], timeoutMs: number) {
   return waitFor(
     async () => {
       const s = await getMigration(stack, id);

@@ -1,0 +1,31 @@
+/**
+ * Histories recorded by an earlier version of the workflow replay against today's code without a
+ * determinism error: runs in flight when a worker is upgraded keep the steps they started with
+ * (the `patched()` gates in workflows/migration.ts). The fixtures were recorded by the stop-8 code
+ * (commit 81ee0cf) from real runs of its end-to-end tests: MariaDB → PostgreSQL (key built after
+ * the load, source tallied during the build, verifyCounts), incremental runs into both destinations,
+ * Hydrolix full copies, a run that failed and the retried run that carried its state.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { expect, it } from 'vitest';
+
+const DIR = join(__dirname, '..', 'fixtures', 'histories');
+// Binary protobuf (History.encode), as fetched from the server.
+const files = readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
+
+it('replays every recorded history against the current workflow code', { timeout: 120_000 }, async () => {
+  expect(files.length).toBeGreaterThanOrEqual(3);
+  const bundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, '..', '..', 'workflows', 'index.ts'), logger: undefined });
+  const histories = files.map((f) => ({ workflowId: f.replace(/\.binpb$/, ''), history: temporal.api.history.v1.History.decode(readFileSync(join(DIR, f))) }));
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+    replayed++;
+    if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
+  }
+  expect(failures).toEqual([]);
+  expect(replayed).toBe(files.length);
+});
