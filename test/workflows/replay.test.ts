@@ -1,10 +1,12 @@
 /**
- * Histories recorded by an earlier version of the workflow replay against today's code without a
+ * Histories recorded by earlier versions of the workflow replay against today's code without a
  * determinism error: runs in flight when a worker is upgraded keep the steps they started with
- * (the `patched()` gates in workflows/migration.ts). The fixtures were recorded by the stop-8 code
- * (commit 81ee0cf) from real runs of its end-to-end tests: MariaDB → PostgreSQL (key built after
- * the load, source tallied during the build, verifyCounts), incremental runs into both destinations,
- * Hydrolix full copies, a run that failed and the retried run that carried its state.
+ * (the `patched()` gates in workflows/migration.ts). Fixtures are real runs of the end-to-end tests,
+ * recorded with RECORD_HISTORY_DIR (test/support/migrations.ts): `stop8-*` by commit 81ee0cf (setup
+ * as regular activities, source tallied during the key build, verifyCounts), `stop9-*` by the code
+ * that made setup local and took both tallies by the finish. Each set covers MariaDB → PostgreSQL,
+ * incremental runs into both destinations, Hydrolix full copies, a failed run and a retried run that
+ * carried its state.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +19,7 @@ const DIR = join(__dirname, '..', 'fixtures', 'histories');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
 
 it('replays every recorded history against the current workflow code', { timeout: 120_000 }, async () => {
-  expect(files.length).toBeGreaterThanOrEqual(3);
+  expect(files.length).toBeGreaterThanOrEqual(12);
   const bundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, '..', '..', 'workflows', 'index.ts'), logger: undefined });
   const histories = files.map((f) => ({ workflowId: f.replace(/\.binpb$/, ''), history: temporal.api.history.v1.History.decode(readFileSync(join(DIR, f))) }));
   const failures: string[] = [];
