@@ -17,12 +17,15 @@ export async function timeline(client: Client, workflowId: string): Promise<stri
   const scheduled = new Map<number, { type: string; at: number }>();
   const spans = new Map<string, { from: number; to: number; n: number }>();
   let locals = 0;
+  let taskFaults = 0;
   let firstScheduled: number | undefined;
   for (const e of events) {
     const at = ms(e.eventTime);
     // Local activities leave a marker each, no scheduled/closed events; count them.
     const local = e.markerRecordedEventAttributes?.markerName === 'core_local_activity';
     if (local) locals++;
+    if (e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT || e.eventType === T.EVENT_TYPE_WORKFLOW_TASK_FAILED) taskFaults++;
+    if (e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT || e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_FAILED) taskFaults++;
     if (firstScheduled === undefined && e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) firstScheduled = at;
     if (e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
       scheduled.set(Number(e.eventId), { type: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?', at });
@@ -45,5 +48,7 @@ export async function timeline(client: Client, workflowId: string): Promise<stri
   const parts = [...spans.entries()].map(([type, s]) => `${type}${s.n > 1 ? `×${s.n}` : ''} ${((s.to - s.from) / 1000).toFixed(2)}`);
   // Setup steps run as local activities: their time is the start up to the first scheduled activity.
   if (locals > 0 && firstScheduled !== undefined) parts.unshift(`${locals} local setup steps ${((firstScheduled - start) / 1000).toFixed(2)}`);
+  // A timed-out or failed task explains a slow run (a workflow task timeout alone stalls it 10 s).
+  if (taskFaults > 0) parts.push(`${taskFaults} timed-out/failed task(s)`);
   return `history ${((end - start) / 1000).toFixed(2)} s: ${parts.join(', ')}`;
 }
