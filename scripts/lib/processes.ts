@@ -27,19 +27,16 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv, stdio: StdioOptio
  * The semi-space (young generation) trades memory for GC work, which the row path (Hydrolix: every
  * value decoded) feels most; 8 MiB against V8's 16 kept that path's peak ~15 MiB lower.
  *
- * A worker is a long-running service that idles between migrations. Idle, V8 shrinks the heap
- * (memory reducer) and drops bytecode it has not run lately, and the next migration pays to grow
- * and compile again: 1M rows into PostgreSQL after 8–15 s idle took 3.0–3.8 s (median ~3.6)
- * against 2.6–2.9 s back to back. `--no-memory-reducer --no-flush-bytecode`: 2.6–3.6 s after the
- * same idle (median ~2.8). The heap cap still bounds it; RSS stays near its last peak while idle.
+ * Not set: `--no-memory-reducer --no-flush-bytecode`. Idle, V8 shrinks the heap and drops bytecode
+ * it has not run lately, and the next migration pays to grow and compile again (1M rows into
+ * PostgreSQL after 8–15 s idle: median ~3.6 s against ~2.8 s back to back; with both flags ~2.8 s),
+ * but without the reducer the Hydrolix run peaked at 253 MiB, too close to the 256 MiB bound.
  */
 export function workerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
   const args = [
     `--max-old-space-size=${Number(env.WORKER_MAX_OLD_SPACE_MB ?? 128)}`,
     `--max-semi-space-size=${Number(env.WORKER_MAX_SEMI_SPACE_MB ?? 8)}`,
     `--heap-growing-percent=${Number(env.WORKER_HEAP_GROWING_PERCENT ?? 50)}`,
-    '--no-memory-reducer',
-    '--no-flush-bytecode',
   ];
   // e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' to profile a bench's worker (NODE_OPTIONS refuses those).
   if (env.WORKER_NODE_ARGS) args.push(...env.WORKER_NODE_ARGS.split(/\s+/).filter(Boolean));
