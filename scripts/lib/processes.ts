@@ -22,7 +22,7 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv, stdio: StdioOptio
  * whose live heap is ~32 MiB (the SDK, the workflow bundle) ran a full mark-compact every ~250 ms
  * while copying (8 per 1M-row run, --trace-gc). `--heap-growing-percent=50` lets it grow by half:
  * 1M rows into PostgreSQL, worker CPU 1.21–1.63 → 0.79–1.14 s in alternating runs, peak RSS
- * unchanged (216–221 → 218–219 MiB); into the Hydrolix emulator ~20 → 11.3–11.9 s, peak 226 MiB.
+ * unchanged (216–221 → 218–219 MiB); into the Hydrolix emulator ~20 → 11.3–15 s, peak 214–220 → 218–242 MiB.
  *
  * The semi-space (young generation) trades memory for GC work, which the row path (Hydrolix: every
  * value decoded) feels most; 8 MiB against V8's 16 kept that path's peak ~15 MiB lower.
