@@ -90,7 +90,9 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     /**
      * After every chunk landed: builds what the destination deferred for the load (PostgreSQL: the
      * primary key, which can take minutes on a big table; withHeartbeat beats every 5 s meanwhile).
-     * Idempotent; returns notes for the status.
+     * Idempotent; returns notes for the status. Kept, as tallySource is, for runs started before
+     * finishAndTallyDestination and planning tallies (patched in workflows/migration.ts): an
+     * upgraded worker still serves their next step.
      */
     async finishDestinationTable({ destination, schema }: FinishTableInput): Promise<string[]> {
       return withHeartbeat(async () => {

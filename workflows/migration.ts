@@ -226,7 +226,8 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
           schema,
           rowsCopied: state.rowsCopied,
           incremental: state.window !== undefined,
-          sourceTally: sourceTally === plan.tally ? undefined : sourceTally,
+          // A planning tally may be stale by now: verifyCounts counts the source again.
+          sourceTally: plan.tally ? undefined : sourceTally,
         });
     if (!state.verification.ok) {
       const v = state.verification;

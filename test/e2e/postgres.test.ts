@@ -4,33 +4,23 @@
  * right count but the wrong rows fails verification.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { Client as PgClient } from 'pg';
 import { expect, it } from 'vitest';
 import { ConnectorCache, createActivities } from '../../activities';
 import { seedSales } from '../../scripts/seed-sales';
 import type { TableSchema } from '../../connectors/types';
 import { MARIADB_URL, uniqueName } from '../support/mariadb';
 import { waitForStatus } from '../support/migrations';
+import { TEST_PG_URL, toPostgres, withPostgres } from '../support/postgres';
 import { seededStack } from '../support/seeded-stack';
 import { api } from '../support/stack';
 
 const ROWS = 20_000;
-const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ctx = seededStack({ prefix: 'es_pg', project: 'pg', seed: (t) => seedSales(MARIADB_URL, ROWS, t) });
 const dest = uniqueName('es_pg_dest');
 
 it('copies into PostgreSQL and verifies counts and the key checksum', { timeout: 180_000 }, async () => {
-  const pg = new PgClient({ connectionString: PG_URL });
-  await pg.connect();
-  try {
-    const res = await api(ctx.stack.app, 'POST', '/api/migrations', {
-      name: 'to postgres',
-      source_type: 'SINGLESTORE',
-      source_config: { table: ctx.table },
-      destination_type: 'POSTGRES',
-      destination_config: { table: dest },
-      options: { chunk_rows: 5_000 },
-    });
+  await withPostgres([dest], async (pg) => {
+    const res = await api(ctx.stack.app, 'POST', '/api/migrations', toPostgres('to postgres', ctx.table, dest, { options: { chunk_rows: 5_000 } }));
     expect(res.status).toBe(201);
     const done = await waitForStatus(ctx.stack, res.body.id, ['completed']);
     const sum = String((ROWS * (ROWS + 1)) / 2);
@@ -62,7 +52,7 @@ it('copies into PostgreSQL and verifies counts and the key checksum', { timeout:
     // Same count, different rows: only the checksum can tell.
     await pg.query(`DELETE FROM "${dest}" WHERE id = 7`);
     await pg.query(`INSERT INTO "${dest}" SELECT 999999, date, quantity, product, amount, notes, attrs FROM "${dest}" WHERE id = 8`);
-    const env = { SINGLESTORE_URL: MARIADB_URL, POSTGRES_URL: PG_URL };
+    const env = { SINGLESTORE_URL: MARIADB_URL, POSTGRES_URL: TEST_PG_URL };
     const connectors = new ConnectorCache(env);
     const acts = createActivities({ env, connectors });
     try {
@@ -79,25 +69,18 @@ it('copies into PostgreSQL and verifies counts and the key checksum', { timeout:
     } finally {
       await connectors.closeAll();
     }
-  } finally {
-    await pg.query(`DROP TABLE IF EXISTS "${dest}"`);
-    await pg.end();
-  }
+  });
 });
 
 it('applies transform_query on the source (the rows are seen as `source`)', { timeout: 180_000 }, async () => {
-  const pg = new PgClient({ connectionString: PG_URL });
-  await pg.connect();
   const out = uniqueName('es_pg_tq');
-  try {
-    const res = await api(ctx.stack.app, 'POST', '/api/migrations', {
-      name: 'transformed',
-      source_type: 'SINGLESTORE',
-      source_config: { table: ctx.table },
-      transform_query: 'SELECT id, UPPER(product) AS product, amount * 2 AS doubled FROM source WHERE id <= 1000',
-      destination_type: 'POSTGRES',
-      destination_config: { table: out },
-    });
+  await withPostgres([out], async (pg) => {
+    const res = await api(
+      ctx.stack.app,
+      'POST',
+      '/api/migrations',
+      toPostgres('transformed', ctx.table, out, { transform_query: 'SELECT id, UPPER(product) AS product, amount * 2 AS doubled FROM source WHERE id <= 1000' }),
+    );
     expect(res.status).toBe(201);
     const done = await waitForStatus(ctx.stack, res.body.id, ['completed']);
     expect(done.rows_copied).toBe(1_000);
@@ -106,25 +89,13 @@ it('applies transform_query on the source (the rows are seen as `source`)', { ti
     expect(Number(r.rows[0].up)).toBe(1_000);
     const cols = await pg.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [out]);
     expect(cols.rows.map((c) => c.column_name)).toEqual(['id', 'product', 'doubled']);
-  } finally {
-    await pg.query(`DROP TABLE IF EXISTS "${out}"`);
-    await pg.end();
-  }
+  });
 });
 
 it('a destination holding a row the source lacks fails verification, with both counts', { timeout: 180_000 }, async () => {
-  const pg = new PgClient({ connectionString: PG_URL });
-  await pg.connect();
   const out = uniqueName('es_pg_extra');
-  const body = {
-    name: 'first 100 rows',
-    source_type: 'SINGLESTORE',
-    source_config: { table: ctx.table },
-    transform_query: 'SELECT id, product FROM source WHERE id <= 100',
-    destination_type: 'POSTGRES',
-    destination_config: { table: out },
-  };
-  try {
+  const body = toPostgres('first 100 rows', ctx.table, out, { transform_query: 'SELECT id, product FROM source WHERE id <= 100' });
+  await withPostgres([out], async (pg) => {
     const first = await api(ctx.stack.app, 'POST', '/api/migrations', body);
     expect((await waitForStatus(ctx.stack, first.body.id, ['completed'])).verification).toMatchObject({ ok: true });
     // A row the source never had; the second run appends into the existing table and finds it there.
@@ -143,8 +114,5 @@ it('a destination holding a row the source lacks fails verification, with both c
     const args = JSON.parse(Buffer.from(payload!).toString('utf8'));
     expect(args).toMatchObject({ incremental: false });
     expect(args.sourceTally).toBeUndefined();
-  } finally {
-    await pg.query(`DROP TABLE IF EXISTS "${out}"`);
-    await pg.end();
-  }
+  });
 });

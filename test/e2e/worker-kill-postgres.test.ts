@@ -4,35 +4,30 @@
  * one finishes the run, and PostgreSQL holds every row exactly once under its primary key,
  * with no finished chunk copied again.
  */
-import { Client as PgClient } from 'pg';
 import { expect, it } from 'vitest';
 import { seedSales } from '../../scripts/seed-sales';
 import { stopProcess, waitForExit } from '../../scripts/lib/processes';
 import { MARIADB_URL, uniqueName } from '../support/mariadb';
 import { waitForChunks, waitForStatus } from '../support/migrations';
+import { toPostgres, withPostgres } from '../support/postgres';
 import { seededStack } from '../support/seeded-stack';
 import { api } from '../support/stack';
 
 const ROWS = 300_000;
 const CHUNK = 10_000;
-const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ctx = seededStack({ prefix: 'es_kill_pg', project: 'kill_pg', seed: (t) => seedSales(MARIADB_URL, ROWS, t), inProcessWorker: false });
 const dest = uniqueName('es_kill_pg_dest');
 
 it('completes exactly once into PostgreSQL after the worker process is SIGKILLed mid-copy', { timeout: 420_000 }, async () => {
-  const pg = new PgClient({ connectionString: PG_URL });
-  await pg.connect();
-  try {
+  await withPostgres([dest], async (pg) => {
     const first = ctx.stack.spawnWorker();
-    const created = await api(ctx.stack.app, 'POST', '/api/migrations', {
-      name: 'kill test into postgres',
-      source_type: 'SINGLESTORE',
-      source_config: { table: ctx.table },
-      destination_type: 'POSTGRES',
-      destination_config: { table: dest },
+    const created = await api(
+      ctx.stack.app,
+      'POST',
+      '/api/migrations',
       // Small batches: many COPYs per chunk, so the kill lands between and inside them.
-      options: { chunk_rows: CHUNK, batch_rows: 500, parallelism: 1 },
-    });
+      toPostgres('kill test into postgres', ctx.table, dest, { options: { chunk_rows: CHUNK, batch_rows: 500, parallelism: 1 } }),
+    );
     expect(created.status).toBe(201);
     const id = created.body.id as string;
 
@@ -61,8 +56,5 @@ it('completes exactly once into PostgreSQL after the worker process is SIGKILLed
     expect(copies.length).toBe(final.chunks_total);
     expect(events.some((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1)).toBe(true);
     console.log(`worker-kill-postgres: killed after ${beforeKill.chunks_done}/${beforeKill.chunks_total} chunks`);
-  } finally {
-    await pg.query(`DROP TABLE IF EXISTS "${dest}"`).catch(() => undefined);
-    await pg.end();
-  }
+  });
 });

@@ -10,6 +10,7 @@ import { createWorker, type RunningWorker } from '../../worker/create-worker';
 import { startHydrolixEmulator } from '../hydrolix-emulator';
 import { MARIADB_URL } from './mariadb';
 import { startTestTemporal, type TestTemporal } from './temporal';
+import { TEST_PG_URL } from './postgres';
 
 export const EMULATOR_USER = { username: 'admin@example.com', password: 'hx-Pa55word-SECRET' };
 
@@ -33,7 +34,7 @@ export async function startStack(opts: { project: string; dbFile?: string; dynam
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_TASK_QUEUE: taskQueue,
     SINGLESTORE_URL: MARIADB_URL,
-    POSTGRES_URL: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    POSTGRES_URL: TEST_PG_URL,
     HYDROLIX_URL: emulator.url,
     HYDROLIX_USERNAME: EMULATOR_USER.username,
     HYDROLIX_PASSWORD: EMULATOR_USER.password,
