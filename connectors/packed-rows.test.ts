@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldLength, cursor, packRows, rowFields, toCopyText } from './packed-rows';
+import { fieldLength, cursor, packRows, ROW_HEADER, rowFields, toCopyText } from './packed-rows';
 import { canonicalText, encodeTextRows, plainText } from './text-rows';
 import type { Row, TableSchema } from './types';
 
@@ -14,11 +14,16 @@ describe('packed text rows', () => {
     for (const row of rows) {
       expect(rowFields(packed, p, 3)).toEqual(row.map((v) => (v === null ? null : String(v))));
       const before = p;
+      // The header holds the row's length, as a MySQL packet header would.
+      const rowLength = packed[p] | (packed[p + 1] << 8) | (packed[p + 2] << 16);
+      p += ROW_HEADER;
+      const fieldsStart = p;
       for (let i = 0; i < 3; i++) {
         const n = fieldLength(packed, p);
         p = cursor.pos + Math.max(n, 0);
       }
       expect(p).toBeGreaterThan(before);
+      expect(rowLength).toBe(Math.min(p - fieldsStart, 0xffffff));
     }
     expect(p).toBe(packed.length);
   });

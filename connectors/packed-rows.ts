@@ -1,16 +1,30 @@
 /**
- * The packed text row format of TextBatch (types.ts): rows back to back, each field its canonical
- * text (UTF-8, unescaped) behind a length prefix, NULL as one 0xFB byte. The prefix is MySQL's
- * length-encoded integer: < 251 in one byte; 0xFC + 2 bytes, 0xFD + 3, 0xFE + 8 (little-endian).
+ * The packed text row format of TextBatch (types.ts): rows back to back, each a 4-byte header
+ * that readers skip, then its fields: each the canonical text (UTF-8, unescaped) behind a length
+ * prefix, NULL as one 0xFB byte. The prefix is MySQL's length-encoded integer: < 251 in one byte;
+ * 0xFC + 2 bytes, 0xFD + 3, 0xFE + 8 (little-endian).
  *
- * Why this format: it is byte for byte a MySQL text-protocol row, so a MySQL-family source appends
- * each row packet as it arrives, and a destination finds every field by its length without
- * scanning for separators or undoing escapes. Only the writer that needs a delimited format
- * (COPY text) pays for escaping (toCopyText).
+ * Why this format: it is byte for byte a run of MySQL text-protocol row packets (the header is the
+ * packet's: 3-byte length, sequence number), so a MySQL-family source copies the packets of one
+ * socket read at once, and a destination finds every field by its length without scanning for
+ * separators or undoing escapes. Only the writer that needs a delimited format (COPY text) pays
+ * for escaping (toCopyText).
  */
 import type { Row } from './types';
 
 export const NULL_FIELD = 0xfb;
+/** Bytes before each row's first field (a packet header; its content is not read). */
+export const ROW_HEADER = 4;
+
+/** A row header for a row of `n` bytes (as MySQL writes it; sequence 0) at `at`; returns the end. */
+export function writeRowHeader(out: Buffer, at: number, n: number): number {
+  const len = Math.min(n, 0xffffff);
+  out[at] = len & 0xff;
+  out[at + 1] = (len >>> 8) & 0xff;
+  out[at + 2] = len >>> 16;
+  out[at + 3] = 0;
+  return at + ROW_HEADER;
+}
 
 /** Position after a field's length prefix; set by fieldLength. */
 export const cursor = { pos: 0 };
@@ -43,10 +57,11 @@ export function fieldLength(buf: Uint8Array, p: number): number {
   throw new Error(`packed rows: bad length prefix 0x${b.toString(16)} at byte ${p}`);
 }
 
-/** The fields of the row starting at p, as strings (null for NULL). */
+/** The fields of the row starting (with its header) at p, as strings (null for NULL). */
 export function rowFields(buf: Uint8Array, p: number, ncols: number): Array<string | null> {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const out: Array<string | null> = [];
+  p += ROW_HEADER;
   for (let i = 0; i < ncols; i++) {
     const n = fieldLength(b, p);
     out.push(n < 0 ? null : b.toString('utf8', cursor.pos, cursor.pos + n));
@@ -83,21 +98,30 @@ function writePrefix(out: Buffer, at: number, n: number): number {
 /** Decoded rows packed: each value's text is `text(v)` (the canonical text, unescaped). */
 export function packRows(rows: Row[], text: (v: NonNullable<Row[number]>) => string): Buffer {
   const values: Array<Buffer | null> = [];
+  const rowSizes: number[] = [];
   let size = 0;
   for (const row of rows) {
+    let rowSize = 0;
     for (const v of row) {
       const b = v === null || v === undefined ? null : Buffer.from(text(v), 'utf8');
       values.push(b);
-      size += b === null ? 1 : prefixLength(b.length) + b.length;
+      rowSize += b === null ? 1 : prefixLength(b.length) + b.length;
     }
+    rowSizes.push(rowSize);
+    size += ROW_HEADER + rowSize;
   }
   const out = Buffer.allocUnsafe(size);
   let at = 0;
-  for (const b of values) {
-    if (b === null) out[at++] = NULL_FIELD;
-    else {
-      at = writePrefix(out, at, b.length);
-      at += b.copy(out, at);
+  let v = 0;
+  for (let r = 0; r < rows.length; r++) {
+    at = writeRowHeader(out, at, rowSizes[r]);
+    for (let i = 0; i < rows[r].length; i++) {
+      const b = values[v++];
+      if (b === null) out[at++] = NULL_FIELD;
+      else {
+        at = writePrefix(out, at, b.length);
+        at += b.copy(out, at);
+      }
     }
   }
   return out;
@@ -127,6 +151,7 @@ export function toCopyText(payload: Uint8Array, ncols: number, escape: boolean[]
       out.copy(bigger, 0, 0, len);
       out = bigger;
     }
+    p += ROW_HEADER;
     for (let i = 0; i < ncols; i++) {
       if (i > 0) out[len++] = TAB;
       const n = fieldLength(src, p);

@@ -76,6 +76,9 @@ async function ensureTable(table: string, rows: number): Promise<void> {
 }
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+/** Seconds of idle before each of (1)-(3), so each starts from the same state, not from the one before. */
+const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 0);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function median(rs: Result[]): Result | undefined {
   if (rs.length === 0) return undefined;
@@ -301,7 +304,10 @@ async function main() {
     ];
     const active = contenders.filter(([name]) => ONLY.has(name));
     for (let i = 0; i < REPEAT; i++) {
-      for (let j = 0; j < active.length; j++) await active[(i + j) % active.length][1]();
+      for (let j = 0; j < active.length; j++) {
+        if (IDLE_S > 0) await sleep(IDLE_S * 1000);
+        await active[(i + j) % active.length][1]();
+      }
     }
     const [f, p, es] = [median(floors), median(loaders), median(ours)];
     const startupRss = rssMiB(stack.workerPid, 'VmHWM');

@@ -12,7 +12,7 @@
  * applies the same typmod checks and rounding as text input (varchar length, numeric scale,
  * timestamp precision) and validates UTF-8.
  */
-import { cursor, fieldLength } from '../packed-rows';
+import { cursor, fieldLength, ROW_HEADER } from '../packed-rows';
 
 /** How one column is written; decided by the destination column's type. */
 export const enum Codec {
@@ -327,6 +327,7 @@ export function packedToBinary(payload: Buffer, rows: number, codecs: Uint8Array
   for (let line = 0; line < rows; line++) {
     put16(out, at, ncols);
     at += 2;
+    p += ROW_HEADER;
     for (let i = 0; i < ncols; i++) {
       if (p >= end) return null;
       const n = fieldLength(payload, p);
