@@ -15,7 +15,7 @@ export async function timeline(client: Client, workflowId: string): Promise<stri
   const events = history.events ?? [];
   const start = ms(events[0]?.eventTime);
   const scheduled = new Map<number, { type: string; at: number }>();
-  const spans = new Map<string, { from: number; to: number; n: number }>();
+  const spans = new Map<string, { from: number; to: number; n: number; ends: number[] }>();
   let locals = 0;
   let taskFaults = 0;
   let firstScheduled: number | undefined;
@@ -37,15 +37,18 @@ export async function timeline(client: Client, workflowId: string): Promise<stri
     if (closedOf != null) {
       const s = scheduled.get(Number(closedOf));
       if (!s) continue;
-      const span = spans.get(s.type) ?? { from: s.at, to: at, n: 0 };
+      const span = spans.get(s.type) ?? { from: s.at, to: at, n: 0, ends: [] };
       span.from = Math.min(span.from, s.at);
       span.to = Math.max(span.to, at);
       span.n++;
+      span.ends.push(at);
       spans.set(s.type, span);
     }
   }
   const end = ms(events[events.length - 1]?.eventTime);
-  const parts = [...spans.entries()].map(([type, s]) => `${type}${s.n > 1 ? `×${s.n}` : ''} ${((s.to - s.from) / 1000).toFixed(2)}`);
+  // Parallel activities: when each ended, from the first one's scheduling (lanes ending apart = idle cores).
+  const ends = (s: { from: number; ends: number[] }) => (s.ends.length > 1 ? ` (ended at ${s.ends.map((t) => ((t - s.from) / 1000).toFixed(2)).join(', ')})` : '');
+  const parts = [...spans.entries()].map(([type, s]) => `${type}${s.n > 1 ? `×${s.n}` : ''} ${((s.to - s.from) / 1000).toFixed(2)}${ends(s)}`);
   // Setup steps run as local activities: their time is the start up to the first scheduled activity.
   if (locals > 0 && firstScheduled !== undefined) parts.unshift(`${locals} local setup steps ${((firstScheduled - start) / 1000).toFixed(2)}`);
   // A timed-out or failed task explains a slow run (a workflow task timeout alone stalls it 10 s).
