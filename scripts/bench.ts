@@ -6,7 +6,8 @@
  *   BENCH_ROWS=1000000 BENCH_BIG_ROWS=5000000 npm run bench
  *   (BENCH_PARALLELISM, BENCH_CHUNK_ROWS, BENCH_BATCH_ROWS and BENCH_WORKERS vary the Epic Shelter runs,
  *   which otherwise use the API's defaults;
- *   BENCH_ONLY=floor,pgloader,pg,hydrolix,big runs a subset; BENCH_REPEAT=3 runs (1)-(3) and (4) that many times.)
+ *   BENCH_ONLY=floor,pgloader,pg,hydrolix,big runs a subset; BENCH_REPEAT=3 runs (1)-(3) and (4) that many times;
+ *   BENCH_IDLE_S=15 pauses that long before each of (1)-(3).)
  */
 import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
