@@ -28,6 +28,8 @@ export class PackedPage {
    * Rows not copied yet: `spanSrc[spanStart, spanEnd)`, packets that lay back to back in one socket
    * chunk, headers included. One copy per chunk instead of one per row: Buffer#copy's per-call cost
    * (~0.3 µs, a view allocated each time) was ~20% of the worker's CPU on the text path.
+   * Holding the span past the callback relies on each socket read being a buffer of its own, never
+   * refilled (Node's default; mysql2 sets no `onread`); read-text.test.ts reads real pages through it.
    */
   private spanSrc: Buffer | null = null;
   private spanStart = 0;
