@@ -2,9 +2,9 @@
  * Histories recorded by earlier versions of the workflow replay against today's code without a
  * determinism error: runs in flight when a worker is upgraded keep the steps they started with
  * (the `patched()` gates in workflows/migration.ts). Fixtures are real runs of the end-to-end tests,
- * recorded with RECORD_HISTORY_DIR (test/support/migrations.ts): `stop8-*` by commit 81ee0cf (setup
- * as regular activities, source tallied during the key build, verifyCounts), `stop9-*` by the code
- * that made setup local and took both tallies by the finish. Each set covers MariaDB → PostgreSQL,
+ * recorded with RECORD_HISTORY_DIR (test/support/migrations.ts): `remote-setup-*` by commit 81ee0cf
+ * (setup as regular activities, source tallied during the key build, verifyCounts), `local-setup-*`
+ * by the code that made setup local and took both tallies by the finish. Each set covers MariaDB → PostgreSQL,
  * incremental runs into both destinations, Hydrolix full copies, a failed run and a retried run that
  * carried its state.
  */
