@@ -69,7 +69,7 @@ async function copyRange(
   const keyIdx = keyIndexes(input.schema);
   for await (const batch of readAhead<Row[]>(src.readData(input.source.spec, input.schema, range, read))) {
     if (batch.length === 0) continue;
-    await dst.writeData(input.destination.spec, input.schema, batch);
+    await dst.writeData(input.destination.spec, input.schema, batch, { window: input.source.spec.window });
     landed(batch.length, keyOf(batch[batch.length - 1], keyIdx, input.schema));
   }
 }

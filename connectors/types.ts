@@ -89,13 +89,16 @@ export interface SourceSpec {
   query?: string;
   /** Explicit ordering key when the row set has no primary/unique key. */
   orderBy?: string[];
-  /** Incremental window: only rows with `after` < column <= `upTo` (null = unbounded). */
+  /** Incremental window: only rows with `after` < column, `from` <= column and column <= `upTo` (null = unbounded). */
   window?: CursorWindow;
 }
 
 export interface CursorWindow {
   column: string;
+  /** Exclusive lower bound (windows recorded before `from` existed use it). */
   after: KeyValue | null;
+  /** Inclusive lower bound: an incremental run reads its previous mark's value again (workflows/incremental.ts). */
+  from?: KeyValue | null;
   upTo: KeyValue | null;
 }
 
@@ -178,6 +181,20 @@ export interface Tally {
    * when the key is not one integer column (or an end cannot sum it exactly).
    */
   keySum: string | null;
+  /**
+   * Distinct keys, from destinations that may hold duplicate copies of a row (append-only):
+   * verification then checks that no key is missing rather than that the counts are equal.
+   */
+  distinctKeys?: number;
+}
+
+/** What a write may need to know about the run it belongs to. */
+export interface WriteOptions {
+  /**
+   * The incremental window the rows come from: a destination that settles a write whose outcome
+   * is unknown (by asking what landed) must not count earlier runs' versions of the same keys.
+   */
+  window?: CursorWindow;
 }
 
 /** What the destination already holds inside a key range (used to resume a chunk without duplicating rows). */
@@ -199,7 +216,7 @@ export interface DestinationConnector extends DataConnector {
   /** Creates the table (and whatever it needs) if missing; checks compatibility if present. Idempotent. */
   createTable(spec: DestinationSpec, schema: TableSchema): Promise<CreateTableResult>;
   /** Writes one batch atomically as far as the destination allows; returns rows written. */
-  writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[]): Promise<number>;
+  writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[], opts?: WriteOptions): Promise<number>;
   /** Whether `writeText` stores this schema exactly as `writeData` would. */
   acceptsText?(spec: DestinationSpec, schema: TableSchema): Promise<boolean>;
   /** `writeData` for a batch of packed text rows. */
@@ -218,8 +235,12 @@ export interface DestinationConnector extends DataConnector {
   landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows>;
   /** Rows in the whole destination table (the verification step compares it with the source). */
   countRows(spec: DestinationSpec): Promise<number>;
-  /** The same tally over the destination table; keySum null when it cannot compute it exactly. */
-  tally?(spec: DestinationSpec, schema: TableSchema): Promise<Tally>;
+  /**
+   * The same tally over the destination table; keySum null when it cannot compute it exactly.
+   * `expectRows`: a destination that shows writes only after a delay recounts until it holds
+   * that many keys or its visibility delay has passed.
+   */
+  tally?(spec: DestinationSpec, schema: TableSchema, opts?: { expectRows?: number }): Promise<Tally>;
 }
 
 /**
