@@ -28,7 +28,7 @@ beforeAll(async () => {
     HYDROLIX_USERNAME: 'u@example.com',
     HYDROLIX_PASSWORD: 'p-secret',
     HYDROLIX_PROJECT: 'chunks',
-    HYDROLIX_RESUME_SETTLE_MS: '0',
+    HYDROLIX_VISIBILITY_WAIT_MS: '0',
   };
   connectors = new ConnectorCache(env);
   activities = createActivities({ env, connectors });

@@ -65,7 +65,7 @@ it('runs the seed example end to end and stops cleanly on SIGINT', { timeout: 30
     HYDROLIX_URL: emulator.url,
     HYDROLIX_USERNAME: 'demo@example.com',
     HYDROLIX_PASSWORD: 'demo-pass',
-    HYDROLIX_RESUME_SETTLE_MS: '0',
+    HYDROLIX_VISIBILITY_WAIT_MS: '0',
   };
   delete env.TEMPORAL_ADDRESS;
   const start = spawnTs('scripts/start.ts', env, ['ignore', 'ignore', 'inherit']);

@@ -39,7 +39,7 @@ export async function startStack(opts: { project: string; dbFile?: string; dynam
     HYDROLIX_USERNAME: EMULATOR_USER.username,
     HYDROLIX_PASSWORD: EMULATOR_USER.password,
     HYDROLIX_PROJECT: opts.project,
-    HYDROLIX_RESUME_SETTLE_MS: '0',
+    HYDROLIX_VISIBILITY_WAIT_MS: '0',
     HYDROLIX_RETRY_BASE_MS: '100',
   };
   const app = createApp({ client: temporal.client, connection: temporal.connection, taskQueue });
