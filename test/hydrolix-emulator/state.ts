@@ -83,6 +83,10 @@ export interface EmulatorOptions {
   tokens?: string[];
   listShape?: 'array' | 'paginated';
   propagationDelayMs?: number;
+  /** /query prints max(tuple(a, b)) as {"a":…,"b":…} in JSON, as ClickHouse 24.8 can (named tuples). */
+  namedTuples?: boolean;
+  /** Org-level query options (hdx_query_timerange_required, hdx_query_max_timerange_sec, …): the lowest precedence. */
+  queryOptions?: Record<string, unknown>;
 }
 
 const TOKEN_TTL_S = 86400; // doc §1: login tokens last 24 h
@@ -93,6 +97,8 @@ export class EmulatorState {
   readonly staticTokens: Set<string>;
   readonly listShape: 'array' | 'paginated';
   propagationDelayMs: number;
+  namedTuples: boolean;
+  queryOptions: Record<string, unknown>;
   tokens = new Map<string, { user: User; expiresAt: number }>();
   projects = new Map<string, Project>();
   faults: Fault[] = [];
@@ -104,6 +110,8 @@ export class EmulatorState {
     this.staticTokens = new Set(opts.tokens ?? []);
     this.listShape = opts.listShape ?? 'paginated';
     this.propagationDelayMs = opts.propagationDelayMs ?? 0;
+    this.namedTuples = opts.namedTuples ?? false;
+    this.queryOptions = opts.queryOptions ?? {};
   }
 
   // ---- auth ----
