@@ -13,15 +13,20 @@ export interface HydrolixSettings {
   project: string;
   /** Uncompressed bytes per ingest POST (stream heads buffer the whole uncompressed message, doc §9). */
   maxRequestBytes: number;
-  /** Wait before answering landedRows: Hydrolix indexes asynchronously (doc §4). */
-  resumeSettleMs: number;
+  /**
+   * How long after a write its rows may still be invisible to queries (Hydrolix indexes
+   * asynchronously, doc §4). Unset: derived from the table's partition settings (visibility.ts).
+   */
+  visibilityWaitMs?: number;
+  /** Rows of the first batch checked with Hydrolix's validator before anything is sent (0: no check). */
+  validateRows: number;
   maxRetries: number;
   retryBaseMs: number;
 }
 
-function intSetting(env: Env, field: string, connection: string | undefined, dflt: number, min: number): number {
+function intSetting<D extends number | undefined>(env: Env, field: string, connection: string | undefined, dflt: D, min: number): number | D {
   const raw = readConnectionEnv(env, ENV_PREFIX, field, connection);
-  if (raw === undefined) return dflt;
+  if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min) {
     throw new Error(`${connectionEnvName(ENV_PREFIX, field, connection)} must be an integer >= ${min}, got "${raw}"`);
@@ -59,7 +64,8 @@ export function readHydrolixSettings(env: Env, connection?: string): HydrolixSet
     password: token ? undefined : password,
     project: read('PROJECT') ?? 'epic_shelter',
     maxRequestBytes: intSetting(env, 'MAX_REQUEST_BYTES', connection, 8 * 1024 * 1024, 1024),
-    resumeSettleMs: intSetting(env, 'RESUME_SETTLE_MS', connection, 5000, 0),
+    visibilityWaitMs: intSetting(env, 'VISIBILITY_WAIT_MS', connection, undefined, 0),
+    validateRows: intSetting(env, 'VALIDATE_ROWS', connection, 100, 0),
     maxRetries: intSetting(env, 'MAX_RETRIES', connection, 8, 0),
     retryBaseMs: intSetting(env, 'RETRY_BASE_MS', connection, 1000, 0),
   };

@@ -8,17 +8,21 @@ import {
   type KeyRange,
   type LandedRows,
   type Row,
+  type Tally,
   type TableSchema,
+  type WriteOptions,
 } from '../types';
 import { HydrolixAuth } from './auth';
 import type { HydrolixSettings } from './config';
 import { ConfigApi, type HdxObject } from './config-api';
-import { encodeRows, formatUtc, splitBodies } from './encode';
+import { encodeRows, formatUtc } from './encode';
 import { guardRows, readWindow, type TableWindow } from './guard';
 import { HttpClient, backoffMs } from './http';
-import { ingestBodies } from './ingest';
-import { countTableRows, keyOrderWarnings, queryLanded, type Target } from './query';
-import { SYNTHETIC_PRIMARY, buildOutputColumns, diffColumns, type OutputColumn, type PrimaryChoice } from './type-map';
+import { ingestLines, type IngestContext } from './ingest';
+import { countTableRows, keyOrderWarnings, queryLanded, queryTally, type QueryTarget, type Target } from './query';
+import { SYNTHETIC_PRIMARY, buildOutputColumns, diffColumns, missingDefaultWarnings, type OutputColumn, type PrimaryChoice } from './type-map';
+import { validateSample, type TransformDoc } from './validate';
+import { PARTITION_SETTINGS, visibilityWaitMs } from './visibility';
 
 export const DEFAULT_TRANSFORM = 'epic_shelter';
 
@@ -28,19 +32,30 @@ export const DEFAULT_TRANSFORM = 'epic_shelter';
  * older defaults) or further ahead than max_future_days (default 0) — fatal for a
  * historical backfill or future-dated rows. 36500 days (~100 years) each way covers
  * the whole `datetime` range from today. age.max_age_days 0 = never reap old data (doc §2).
+ * Short partition timers (visibility.ts): rows become queryable within ~30 s instead of
+ * ~5 minutes, which every "what landed?" question waits for.
  */
 export const TABLE_SETTINGS = {
-  stream: { cold_data_max_age_days: 36500 },
+  stream: { cold_data_max_age_days: 36500, ...PARTITION_SETTINGS },
   max_future_days: 36500,
   age: { max_age_days: 0 },
 };
 
-interface TargetInfo extends Target {
+/** Lost ingest answers settled per request before the write fails (and the chunk resumes). */
+const MAX_SETTLEMENTS = 5;
+
+interface TargetInfo extends QueryTarget {
   transform: string;
   window: TableWindow;
   columns: OutputColumn[];
   names: string[];
-  primary: PrimaryChoice;
+  primaryChoice: PrimaryChoice;
+  /** The transform as stored, for the validator. */
+  transformDoc: TransformDoc;
+  /** Milliseconds a written row may stay invisible to queries. */
+  visibilityMs: number;
+  /** A sample of real rows passed the validator in this process (or the cluster has none). */
+  validated: boolean;
 }
 
 export interface DestinationOptions {
@@ -108,6 +123,26 @@ export class HydrolixDestination implements DestinationConnector {
     return typeof t === 'string' && t ? t : DEFAULT_TRANSFORM;
   }
 
+  /** HYDROLIX_VISIBILITY_WAIT_MS when set, else what the table's partition settings imply. */
+  private visibilityFor(tableSettings: Record<string, unknown> | undefined): number {
+    return this.settings.visibilityWaitMs ?? visibilityWaitMs(tableSettings);
+  }
+
+  private info(t: Target, transform: HdxObject, columns: OutputColumn[], names: string[], primary: PrimaryChoice, settings: Record<string, unknown> | undefined): TargetInfo {
+    return {
+      ...t,
+      primary: primary.index < 0 ? SYNTHETIC_PRIMARY : names[primary.index],
+      transform: transform.name,
+      window: readWindow(settings),
+      columns,
+      names,
+      primaryChoice: primary,
+      transformDoc: { name: transform.name, type: String(transform.type ?? 'json'), settings: transform.settings ?? {} },
+      visibilityMs: this.visibilityFor(settings),
+      validated: false,
+    };
+  }
+
   private async tableSettings(org: string, projectId: string, table: HdxObject): Promise<Record<string, unknown> | undefined> {
     if (table.settings) return table.settings;
     // Some list responses are summaries: read the table itself.
@@ -144,7 +179,8 @@ export class HydrolixDestination implements DestinationConnector {
     const org = await this.auth.orgId();
     const { obj: project } = await this.api.ensureProject(org, t.project);
     const { obj: table, created } = await this.api.ensureTable(org, project.uuid, t.table, TABLE_SETTINGS);
-    const window = readWindow(created ? { ...TABLE_SETTINGS, ...table.settings } : await this.tableSettings(org, project.uuid, table));
+    const tableSettings = created ? { ...TABLE_SETTINGS, ...table.settings } : await this.tableSettings(org, project.uuid, table);
+    const window = readWindow(tableSettings);
     if (window.coldDataMaxAgeDays < TABLE_SETTINGS.stream.cold_data_max_age_days || window.maxFutureDays < TABLE_SETTINGS.max_future_days) {
       warnings.push(
         `existing table ${t.project}.${t.table} accepts primary timestamps only ${window.coldDataMaxAgeDays} days back and ` +
@@ -152,11 +188,9 @@ export class HydrolixDestination implements DestinationConnector {
       );
     }
     const transforms = await this.api.listTransforms(org, project.uuid, table.uuid);
-    const mine = transforms.find((x) => x.name === transform);
-    if (mine) {
-      this.checkTransform(t, transform, mine, columns);
-    } else {
-      const { obj, created: made } = await this.api.ensureTransform(org, project.uuid, table.uuid, {
+    let mine = transforms.find((x) => x.name === transform);
+    if (!mine) {
+      const made = await this.api.ensureTransform(org, project.uuid, table.uuid, {
         name: transform,
         description: 'Epic Shelter migration transform',
         type: 'json',
@@ -169,9 +203,13 @@ export class HydrolixDestination implements DestinationConnector {
           output_columns: columns,
         },
       });
-      if (!made) this.checkTransform(t, transform, obj, columns);
+      mine = made.obj;
+      if (!made.created) this.checkTransform(t, transform, mine, columns);
+    } else {
+      this.checkTransform(t, transform, mine, columns);
     }
-    this.targets.set(`${t.project}.${t.table}`, { ...t, transform, window, columns, names, primary });
+    warnings.push(...missingDefaultWarnings(`${t.project}.${t.table}`, transform, columns, outputColumnsOf(mine)));
+    this.targets.set(`${t.project}.${t.table}`, this.info(t, mine, columns, names, primary, tableSettings));
     return { target: `${t.project}.${t.table}`, created, warnings };
   }
 
@@ -181,42 +219,101 @@ export class HydrolixDestination implements DestinationConnector {
     const key = `${t.project}.${t.table}`;
     const cached = this.targets.get(key);
     if (cached) return cached;
-    const transform = this.transformName(spec);
     const { columns, names, primary } = buildOutputColumns(schema, spec.options);
-    const org = await this.auth.orgId();
-    const project = await this.api.findProject(org, t.project);
-    const table = project && (await this.api.findTable(org, project.uuid, t.table));
-    if (!project || !table) throw new PermanentError(`Hydrolix table ${key} does not exist (createTable first)`);
-    const mine = (await this.api.listTransforms(org, project.uuid, table.uuid)).find((x) => x.name === transform);
-    if (!mine) throw new PermanentError(`Hydrolix table ${key} has no transform ${transform} (createTable first)`);
-    this.checkTransform(t, transform, mine, columns);
-    const info = { ...t, transform, window: readWindow(await this.tableSettings(org, project.uuid, table)), columns, names, primary };
+    const { settings, transform } = await this.lookup(spec);
+    this.checkTransform(t, transform.name, transform, columns);
+    const info = this.info(t, transform, columns, names, primary, settings);
     this.targets.set(key, info);
     return info;
   }
 
-  async writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[]): Promise<number> {
+  /** The table's settings and our transform, for a target that must exist. */
+  private async lookup(spec: DestinationSpec): Promise<{ settings: Record<string, unknown> | undefined; transform: HdxObject }> {
+    const t = this.target(spec);
+    const key = `${t.project}.${t.table}`;
+    const name = this.transformName(spec);
+    const org = await this.auth.orgId();
+    const project = await this.api.findProject(org, t.project);
+    const table = project && (await this.api.findTable(org, project.uuid, t.table));
+    if (!project || !table) throw new PermanentError(`Hydrolix table ${key} does not exist (createTable first)`);
+    const transform = (await this.api.listTransforms(org, project.uuid, table.uuid)).find((x) => x.name === name);
+    if (!transform) throw new PermanentError(`Hydrolix table ${key} has no transform ${name} (createTable first)`);
+    return { settings: await this.tableSettings(org, project.uuid, table), transform };
+  }
+
+  /** Where queries go, for calls that carry no schema: the primary column comes from the stored transform. */
+  private async queryTarget(spec: DestinationSpec): Promise<QueryTarget & { visibilityMs: number }> {
+    const cached = this.targets.get(`${this.target(spec).project}.${spec.table}`);
+    if (cached) return cached;
+    const { settings, transform } = await this.lookup(spec);
+    const primary = outputColumnsOf(transform).find((c) => c.datatype?.primary)?.name;
+    if (!primary) throw new PermanentError(`Hydrolix transform ${transform.name} of ${this.target(spec).project}.${spec.table} has no primary column`);
+    return { ...this.target(spec), primary, visibilityMs: this.visibilityFor(settings) };
+  }
+
+  async writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[], opts: WriteOptions = {}): Promise<number> {
     if (!rows.length) return 0;
     const info = await this.resolve(spec, schema);
     const now = this.now();
-    guardRows(schema, info.columns, info.names, info.primary, info.window, rows, now);
-    const synthetic = info.primary.index < 0 ? { name: SYNTHETIC_PRIMARY, value: formatUtc(now) } : undefined;
-    const bodies = splitBodies(encodeRows(schema.columns, rows, synthetic, info.names), this.settings.maxRequestBytes);
-    return ingestBodies(this.auth, `${info.project}.${info.table}`, info.transform, bodies, {
-      retries: Math.min(this.settings.maxRetries, 6),
-      delayMs: (attempt) => backoffMs(attempt, this.http.policy),
+    guardRows(schema, info.columns, info.names, info.primaryChoice, info.window, rows, now);
+    const synthetic = info.primaryChoice.index < 0 ? { name: SYNTHETIC_PRIMARY, value: formatUtc(now) } : undefined;
+    const lines = encodeRows(schema.columns, rows, synthetic, info.names);
+    if (!info.validated && this.settings.validateRows > 0) {
+      await validateSample(this.auth, `${info.project}.${info.table}`, info.transformDoc, schema, info.names, rows, lines, this.settings.validateRows);
+      info.validated = true;
+    }
+    const keyIdx = schema.key.map((k) => schema.columns.findIndex((c) => c.name === k));
+    return ingestLines(this.ingestContext(info, schema, opts), lines, (i) => keyIdx.map((k) => keyValueOf(rows[i][k])));
+  }
+
+  private ingestContext(info: TargetInfo, schema: TableSchema, opts: WriteOptions): IngestContext {
+    return {
+      auth: this.auth,
+      target: info,
+      transform: info.transform,
+      schema,
+      window: opts.window,
+      maxRequestBytes: this.settings.maxRequestBytes,
+      visibilityMs: info.visibilityMs,
+      propagation: { retries: Math.min(this.settings.maxRetries, 6), delayMs: (attempt) => backoffMs(attempt, this.http.policy) },
+      maxSettlements: MAX_SETTLEMENTS,
       sleep: this.sleep,
-    });
+    };
   }
 
   async landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows> {
-    // Ingest is acknowledged before it is indexed (doc §4): give the queue time to drain.
-    if (this.settings.resumeSettleMs > 0) await this.sleep(this.settings.resumeSettleMs);
-    return queryLanded(this.auth, this.target(spec), schema, range, window);
+    const target = await this.resolve(spec, schema);
+    // Ingest is acknowledged before it is queryable (visibility.ts): let what the crashed attempt sent show up first.
+    if (target.visibilityMs > 0) await this.sleep(target.visibilityMs);
+    return queryLanded(this.auth, target, schema, range, window);
   }
 
-  /** Total rows in the destination table, for verification. */
+  /** Total rows in the destination table. */
   async countRows(spec: DestinationSpec): Promise<number> {
-    return countTableRows(this.auth, this.target(spec));
+    return countTableRows(this.auth, await this.queryTarget(spec));
   }
+
+  /**
+   * Rows, distinct keys and the distinct-key sum (append-only: a lost answer settled imperfectly
+   * leaves duplicate copies, which verification reports rather than fails on). With `expectRows`,
+   * recounts until that many keys are visible or the table's visibility delay has passed.
+   */
+  async tally(spec: DestinationSpec, schema: TableSchema, opts: { expectRows?: number } = {}): Promise<Tally> {
+    const target = await this.resolve(spec, schema);
+    const deadline = this.now() + target.visibilityMs;
+    for (let i = 0; ; i++) {
+      const t = await queryTally(this.auth, target, schema);
+      if (opts.expectRows === undefined || (t.distinctKeys ?? t.rows) >= opts.expectRows || this.now() >= deadline) return t;
+      await this.sleep(Math.min(Math.max(0, deadline - this.now()), 1000 * 2 ** Math.min(i, 4)));
+    }
+  }
+}
+
+function outputColumnsOf(transform: HdxObject): OutputColumn[] {
+  return ((transform.settings as { output_columns?: OutputColumn[] } | undefined)?.output_columns ?? []) as OutputColumn[];
+}
+
+/** A key field as a KeyValue (keys are never binary or NULL: they are ordering keys). */
+function keyValueOf(v: Row[number]): string | number {
+  return typeof v === 'number' ? v : typeof v === 'string' ? v : String(v);
 }

@@ -9,6 +9,12 @@ export interface HttpRequest {
   body?: string | Buffer;
   /** What the request is, for messages: `login`, `ingest`, ... */
   what: string;
+  /**
+   * False for a request that must not run twice (an ingest POST: Hydrolix has no idempotency
+   * key, doc §8). Then only failures that prove it was not processed are retried here; a lost
+   * answer throws OutcomeUnknown and a status that may follow a stored body is returned as is.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpResponse {
@@ -24,15 +30,35 @@ export interface RetryPolicy {
 }
 
 const MAX_DELAY_MS = 60_000;
+/** Failures before a connection existed: the request was never sent, so it is always safe to send again. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 /** Transient socket-level failures worth retrying (doc §4/§9: back off and retry). */
 const RETRYABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
+  ...NOT_SENT_CODES,
+  'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
 ]);
 
 /** Doc §4 (official retry policy): 5xx, 408 and 429 are transient; every other 4xx is final. */
 export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
+}
+
+/**
+ * Statuses after which a POST may have been processed: a gateway's 502/504 (and a 500, or a proxy's
+ * 503 without Retry-After) can follow an upstream that stored the body and then lost the answer.
+ * 429, 408, a 503 carrying Retry-After and every 4xx are refusals: nothing was stored.
+ */
+export function isUnknownOutcomeStatus(status: number, headers: HttpResponse['headers'] = {}): boolean {
+  if (status < 500 || status === 501 || status === 505) return false;
+  return !(status === 503 && headers['retry-after'] !== undefined);
+}
+
+/** A request whose answer was lost after it was sent: it may or may not have been processed. */
+export class OutcomeUnknown extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutcomeUnknown';
+  }
 }
 
 export function errorCode(err: unknown): string | undefined {
@@ -115,6 +141,7 @@ export class HttpClient {
    * response (any status) so callers decide what a status means.
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    const once = req.idempotent === false;
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= this.policy.maxRetries;
       let res: HttpResponse;
@@ -125,16 +152,19 @@ export class HttpClient {
           body: req.body,
           dispatcher: this.agent,
         });
-        res = { status: r.statusCode, headers: r.headers, text: await r.body.text() };
+        // Once the status is in, the outcome is known even if the body then breaks off.
+        const text = await r.body.text().catch(() => '');
+        res = { status: r.statusCode, headers: r.headers, text };
       } catch (err) {
         const code = errorCode(err);
         if (err instanceof PermanentError) throw err;
-        if (last || !code || !RETRYABLE_CODES.has(code)) {
-          throw new Error(`Hydrolix ${req.what} at ${this.host} failed: ${code ?? this.redact(String((err as Error)?.message ?? err))}`);
-        }
+        const why = `Hydrolix ${req.what} at ${this.host} failed: ${code ?? this.redact(String((err as Error)?.message ?? err))}`;
+        if (once && !(code && NOT_SENT_CODES.has(code))) throw new OutcomeUnknown(`${why} (no answer: it may have been processed)`);
+        if (last || !code || !RETRYABLE_CODES.has(code)) throw new Error(why);
         await this.sleep(backoffMs(attempt, this.policy));
         continue;
       }
+      if (once && isUnknownOutcomeStatus(res.status, res.headers)) return res;
       if (last || !isRetryableStatus(res.status)) return res;
       await this.sleep(backoffMs(attempt, this.policy, res.headers['retry-after']));
     }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentError } from '../types';
-import { buildCountSql, buildLandedSql, parseLanded, quoteIdent, quoteString } from './query';
+import { buildBatchLandedSql, buildCountSql, buildLandedSql, buildTallySql, parseLanded, parseTally, quoteIdent, quoteString } from './query';
 import { col, schemaOf } from './test-helpers';
 
-const t = { project: 'proj', table: 'tab' };
+const t = { project: 'proj', table: 'tab', primary: 'ts' };
+/** Every query bounds the primary timestamp (hdx_query_timerange_required) and lifts the range breaker. */
+const TS = "`ts` >= '1970-01-01 00:00:00' AND `ts` <= '2106-02-07 06:28:15' SETTINGS hdx_query_max_timerange_sec = 0 FORMAT JSON";
 const schema = schemaOf(
   [col('k1', { kind: 'int', bits: 32, unsigned: false }, false), col('k2', { kind: 'string' }, false), col('v', { kind: 'json' })],
   ['k1', 'k2'],
@@ -19,18 +21,26 @@ describe('quoting', () => {
 describe('buildLandedSql', () => {
   it('builds both bounds', () => {
     expect(buildLandedSql(t, schema, { after: [1, 'a'], upTo: [9, "z'"] })).toBe(
-      "SELECT count() AS n, max(tuple(`k1`,`k2`)) AS last_key FROM `proj`.`tab` WHERE tuple(`k1`,`k2`) > tuple(1,'a') AND tuple(`k1`,`k2`) <= tuple(9,'z\\'') FORMAT JSON",
+      `SELECT count() AS n, max(tuple(\`k1\`,\`k2\`)) AS last_key FROM \`proj\`.\`tab\` WHERE tuple(\`k1\`,\`k2\`) > tuple(1,'a') AND tuple(\`k1\`,\`k2\`) <= tuple(9,'z\\'') AND ${TS}`,
     );
   });
   it('omits null bounds and uses tuple() for single keys', () => {
     const s = schemaOf([col('id', { kind: 'int', bits: 64, unsigned: true }, false)]);
-    expect(buildLandedSql(t, s, { after: null, upTo: null })).toBe('SELECT count() AS n, max(tuple(`id`)) AS last_key FROM `proj`.`tab` FORMAT JSON');
-    expect(buildLandedSql(t, s, { after: ['18446744073709551615'], upTo: null })).toMatch(/WHERE tuple\(`id`\) > tuple\(18446744073709551615\) FORMAT JSON$/);
+    expect(buildLandedSql(t, s, { after: null, upTo: null })).toBe(`SELECT count() AS n, max(tuple(\`id\`)) AS last_key FROM \`proj\`.\`tab\` WHERE ${TS}`);
+    expect(buildLandedSql(t, s, { after: ['18446744073709551615'], upTo: null })).toMatch(/WHERE tuple\(`id`\) > tuple\(18446744073709551615\) AND `ts` >= /);
   });
   it('refuses non-integer literals for integer keys (no injection)', () => {
     expect(() => buildLandedSql(t, schema, { after: ['1) OR (1=1', 'a'], upTo: null })).toThrow(PermanentError);
   });
-  it('counts', () => expect(buildCountSql(t)).toBe('SELECT count() AS n FROM `proj`.`tab` FORMAT JSON'));
+  it('closed batch ranges, counts and tallies', () => {
+    expect(buildBatchLandedSql(t, schema, [1, 'a'], [1, 'b'])).toBe(
+      `SELECT count() AS n, max(tuple(\`k1\`,\`k2\`)) AS last_key FROM \`proj\`.\`tab\` WHERE tuple(\`k1\`,\`k2\`) >= tuple(1,'a') AND tuple(\`k1\`,\`k2\`) <= tuple(1,'b') AND ${TS}`,
+    );
+    expect(buildCountSql(t)).toBe(`SELECT count() AS n FROM \`proj\`.\`tab\` WHERE ${TS}`);
+    expect(buildTallySql(t, schema)).toBe(`SELECT count() AS n, uniqExact(tuple(\`k1\`,\`k2\`)) AS k FROM \`proj\`.\`tab\` WHERE ${TS}`);
+    const s = schemaOf([col('id', { kind: 'int', bits: 64, unsigned: true }, false)]);
+    expect(buildTallySql(t, s)).toBe(`SELECT count() AS n, uniqExact(tuple(\`id\`)) AS k, sum(DISTINCT toInt128(\`id\`)) AS key_sum FROM \`proj\`.\`tab\` WHERE ${TS}`);
+  });
 });
 
 describe('parseLanded', () => {
@@ -42,7 +52,20 @@ describe('parseLanded', () => {
       '2024-01-02 03:04:05.123000',
     ]);
   });
+  it('accepts a tuple printed as an object (ClickHouse 24.8 named tuples), named or numbered', () => {
+    expect(parseLanded(schema, '{"data":[{"n":"5","last_key":{"k2":"x","k1":7}}]}')).toEqual({ rows: 5, lastKey: [7, 'x'] });
+    expect(parseLanded(schema, '{"data":[{"n":"5","last_key":{"1":7,"2":"x"}}]}')).toEqual({ rows: 5, lastKey: [7, 'x'] });
+    expect(() => parseLanded(schema, '{"data":[{"n":"5","last_key":{"k1":7}}]}')).toThrow(/max\(tuple\)/);
+  });
   it('returns null lastKey when nothing landed (max() gives a default)', () => {
     expect(parseLanded(schema, '{"data":[{"n":"0","last_key":[0,""]}]}')).toEqual({ rows: 0, lastKey: null });
+  });
+});
+
+describe('parseTally', () => {
+  it('reads rows, distinct keys and an exact 128-bit key sum', () => {
+    expect(parseTally('{"data":[{"n":"7","k":"6","key_sum":"36893488147419103230"}]}')).toEqual({ rows: 7, distinctKeys: 6, keySum: '36893488147419103230' });
+    expect(parseTally('{"data":[{"n":3,"k":3}]}')).toEqual({ rows: 3, distinctKeys: 3, keySum: null });
+    expect(() => parseTally('{"data":[{"n":"x","k":"1"}]}')).toThrow(/count/);
   });
 });

@@ -1,10 +1,16 @@
-import { PermanentError, type Column, type CursorWindow, type KeyRange, type KeyTuple, type KeyValue, type LandedRows, type TableSchema } from '../types';
+import { PermanentError, type Column, type CursorWindow, type KeyRange, type KeyTuple, type KeyValue, type LandedRows, type Tally, type TableSchema } from '../types';
+import { singleIntegerKey } from '../plan';
 import type { HydrolixAuth } from './auth';
-import { hydrolixNames } from './type-map';
+import { RANGES, hydrolixNames } from './type-map';
 
 export interface Target {
   project: string;
   table: string;
+}
+
+/** A table to query: its primary timestamp column (Hydrolix name) bounds every query. */
+export interface QueryTarget extends Target {
+  primary: string;
 }
 
 /** ClickHouse identifier: backticks, with `\` and backtick escaped. */
@@ -33,6 +39,31 @@ export function tableRef(t: Target): string {
   return `${quoteIdent(t.project)}.${quoteIdent(t.table)}`;
 }
 
+const utcText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+/** The whole `datetime` range (the primary's type, type-map.ts), as Hydrolix's documented literal form. */
+const PRIMARY_MIN = utcText(RANGES.datetime.min);
+const PRIMARY_MAX = utcText(RANGES.datetime.max);
+
+/**
+ * A predicate on the primary timestamp covering every storable value. An org, project or table may
+ * set hdx_query_timerange_required (doc §6): a query without a primary-timestamp range then fails.
+ */
+export function primaryRange(primary: string): string {
+  const p = quoteIdent(primary);
+  return `${p} >= ${quoteString(PRIMARY_MIN)} AND ${p} <= ${quoteString(PRIMARY_MAX)}`;
+}
+
+/**
+ * Every query ends with these: hdx_query_max_timerange_sec (a circuit breaker an admin may set, doc
+ * §6) would refuse the full-range predicate above; settings in the SQL take precedence over org,
+ * project and table defaults. 0 is its documented "no limit" default.
+ */
+export const QUERY_TAIL = 'SETTINGS hdx_query_max_timerange_sec = 0 FORMAT JSON';
+
+function selectSql(target: QueryTarget, select: string, where: string[]): string {
+  return `SELECT ${select} FROM ${tableRef(target)} WHERE ${[...where, primaryRange(target.primary)].join(' AND ')} ${QUERY_TAIL}`;
+}
+
 /** Key columns with their Hydrolix names. */
 function keyColumns(schema: TableSchema): (Column & { hdx: string })[] {
   if (!schema.key.length) throw new PermanentError(`${schema.name} has no ordering key`);
@@ -51,7 +82,6 @@ export function keyOrderWarnings(schema: TableSchema): string[] {
     .map((c) => `key column ${c.name} (${c.sourceType}) does not keep its order/value in Hydrolix: resuming an interrupted chunk may be inexact`);
 }
 
-/** `SELECT count(), max(tuple(keys))` over a half-open key range; single-column keys also use tuple() for uniformity. */
 /** Predicates restricting to an incremental window, so earlier runs' rows (versions) are not counted. */
 function windowWhere(schema: TableSchema, window: CursorWindow | undefined): string[] {
   if (!window) return [];
@@ -61,26 +91,50 @@ function windowWhere(schema: TableSchema, window: CursorWindow | undefined): str
   const col = quoteIdent(names[i]);
   const out: string[] = [];
   if (window.after !== null) out.push(`${col} > ${sqlLiteral(schema.columns[i], window.after)}`);
+  if (window.from != null) out.push(`${col} >= ${sqlLiteral(schema.columns[i], window.from)}`);
   if (window.upTo !== null) out.push(`${col} <= ${sqlLiteral(schema.columns[i], window.upTo)}`);
   return out;
 }
 
-export function buildLandedSql(target: Target, schema: TableSchema, range: KeyRange, window?: CursorWindow): string {
+function keyTuple(schema: TableSchema) {
   const cols = keyColumns(schema);
   const tuple = `tuple(${cols.map((c) => quoteIdent(c.hdx)).join(',')})`;
   const lits = (k: KeyTuple) => {
     if (k.length !== cols.length) throw new PermanentError(`key tuple has ${k.length} values, the key has ${cols.length} columns`);
     return `tuple(${cols.map((c, i) => sqlLiteral(c, k[i])).join(',')})`;
   };
+  return { cols, tuple, lits };
+}
+
+/** `SELECT count(), max(tuple(keys))` over a half-open key range; single-column keys also use tuple() for uniformity. */
+export function buildLandedSql(target: QueryTarget, schema: TableSchema, range: KeyRange, window?: CursorWindow): string {
+  const { tuple, lits } = keyTuple(schema);
   const where: string[] = [];
   if (range.after) where.push(`${tuple} > ${lits(range.after)}`);
   if (range.upTo) where.push(`${tuple} <= ${lits(range.upTo)}`);
   where.push(...windowWhere(schema, window));
-  return `SELECT count() AS n, max(${tuple}) AS last_key FROM ${tableRef(target)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} FORMAT JSON`;
+  return selectSql(target, `count() AS n, max(${tuple}) AS last_key`, where);
 }
 
-export function buildCountSql(target: Target): string {
-  return `SELECT count() AS n FROM ${tableRef(target)} FORMAT JSON`;
+/** The same over a closed key range [first, last]: one ingest request's rows (see ingest.ts settle). */
+export function buildBatchLandedSql(target: QueryTarget, schema: TableSchema, first: KeyTuple, last: KeyTuple, window?: CursorWindow): string {
+  const { tuple, lits } = keyTuple(schema);
+  return selectSql(target, `count() AS n, max(${tuple}) AS last_key`, [`${tuple} >= ${lits(first)}`, `${tuple} <= ${lits(last)}`, ...windowWhere(schema, window)]);
+}
+
+export function buildCountSql(target: QueryTarget): string {
+  return selectSql(target, 'count() AS n', []);
+}
+
+/**
+ * Rows, distinct keys and, for a single integer key, the exact sum of the distinct keys (Int128:
+ * no wrap-around, unlike a UInt64 sum): duplicate copies (append-only, doc §8) do not hide a missing row.
+ */
+export function buildTallySql(target: QueryTarget, schema: TableSchema): string {
+  const { cols, tuple } = keyTuple(schema);
+  const int = singleIntegerKey(cols);
+  const sum = int ? `, sum(DISTINCT toInt128(${quoteIdent(cols[0].hdx)})) AS key_sum` : '';
+  return selectSql(target, `count() AS n, uniqExact(${tuple}) AS k${sum}`, []);
 }
 
 /** A value from ClickHouse JSON output back to the canonical KeyValue of its column. */
@@ -117,16 +171,46 @@ function parseJsonOutput(text: string): Record<string, unknown>[] {
   throw new Error(`unexpected Hydrolix query output: ${text.slice(0, 200)}`);
 }
 
+function countOf(v: unknown, what: string): number {
+  const n = Number(v ?? 0);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`unexpected Hydrolix ${what}: ${String(v)}`);
+  return n;
+}
+
+/**
+ * A tuple value from JSON output: an array, or an object when ClickHouse prints named tuples as
+ * objects (24.x, output_format_json_named_tuples_as_objects): `{"id":5}`, or `{"1":5}` unnamed.
+ */
+function tupleItems(v: unknown, names: string[]): unknown[] | null {
+  if (Array.isArray(v)) return v;
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  if (names.every((n) => Object.prototype.hasOwnProperty.call(o, n))) return names.map((n) => o[n]);
+  const keys = Object.keys(o);
+  if (keys.every((k, i) => k === String(i + 1))) return keys.map((k) => o[k]);
+  return keys.length === names.length ? keys.map((k) => o[k]) : null;
+}
+
 /** Parses `{"data":[{"n":"5","last_key":[...]}]}`. (`last` is avoided as an alias: it is a keyword, as in NULLS LAST.) max() over zero rows yields a type default, not NULL: n decides. */
 export function parseLanded(schema: TableSchema, text: string): LandedRows {
   const row = parseJsonOutput(text)[0] ?? {};
-  const rows = Number(row.n ?? 0);
-  if (!Number.isSafeInteger(rows)) throw new Error(`unexpected Hydrolix count: ${String(row.n)}`);
+  const rows = countOf(row.n, 'count');
   if (rows === 0) return { rows: 0, lastKey: null };
   const cols = keyColumns(schema);
-  const last = row.last_key;
-  if (!Array.isArray(last) || last.length !== cols.length) throw new Error(`unexpected Hydrolix max(tuple) output: ${JSON.stringify(last)}`);
+  const last = tupleItems(row.last_key, cols.map((c) => c.hdx));
+  if (!last || last.length !== cols.length) throw new Error(`unexpected Hydrolix max(tuple) output: ${JSON.stringify(row.last_key)}`);
   return { rows, lastKey: cols.map((c, i) => toKeyValue(c, last[i])) };
+}
+
+export function parseTally(text: string): Tally {
+  const row = parseJsonOutput(text)[0] ?? {};
+  const sum = row.key_sum;
+  let keySum: string | null = null;
+  if (sum !== undefined && sum !== null) {
+    if (!/^-?\d+$/.test(String(sum))) throw new Error(`unexpected Hydrolix key sum: ${String(sum)}`);
+    keySum = BigInt(String(sum)).toString();
+  }
+  return { rows: countOf(row.n, 'count'), distinctKeys: countOf(row.k, 'distinct key count'), keySum };
 }
 
 export async function runQuery(auth: HydrolixAuth, sql: string, what: string): Promise<Record<string, unknown>[]> {
@@ -134,16 +218,32 @@ export async function runQuery(auth: HydrolixAuth, sql: string, what: string): P
   return parseJsonOutput(res.text);
 }
 
-export async function queryLanded(auth: HydrolixAuth, target: Target, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows> {
-  const sql = buildLandedSql(target, schema, range, window);
-  const res = await auth.expect({ method: 'POST', path: '/query', what: `query ${target.project}.${target.table}`, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: sql });
-  return parseLanded(schema, res.text);
+async function queryText(auth: HydrolixAuth, sql: string, what: string): Promise<string> {
+  return (await auth.expect({ method: 'POST', path: '/query', what, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: sql })).text;
 }
 
-/** Rows in a Hydrolix table, for verification after a migration. */
-export async function countTableRows(auth: HydrolixAuth, target: Target): Promise<number> {
+export async function queryLanded(auth: HydrolixAuth, target: QueryTarget, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows> {
+  return parseLanded(schema, await queryText(auth, buildLandedSql(target, schema, range, window), `query ${target.project}.${target.table}`));
+}
+
+export async function queryBatchLanded(
+  auth: HydrolixAuth,
+  target: QueryTarget,
+  schema: TableSchema,
+  first: KeyTuple,
+  last: KeyTuple,
+  window?: CursorWindow,
+): Promise<LandedRows> {
+  return parseLanded(schema, await queryText(auth, buildBatchLandedSql(target, schema, first, last, window), `query ${target.project}.${target.table}`));
+}
+
+/** Rows in a Hydrolix table. */
+export async function countTableRows(auth: HydrolixAuth, target: QueryTarget): Promise<number> {
   const [row] = await runQuery(auth, buildCountSql(target), `count ${target.project}.${target.table}`);
-  const n = Number(row?.n);
-  if (!Number.isSafeInteger(n)) throw new Error(`unexpected Hydrolix count: ${String(row?.n)}`);
-  return n;
+  return countOf(row?.n, 'count');
+}
+
+/** Rows, distinct keys and the distinct-key sum, for verification after a migration. */
+export async function queryTally(auth: HydrolixAuth, target: QueryTarget, schema: TableSchema): Promise<Tally> {
+  return parseTally(await queryText(auth, buildTallySql(target, schema), `count ${target.project}.${target.table}`));
 }

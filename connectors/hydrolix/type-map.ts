@@ -6,6 +6,8 @@ export interface Datatype {
   index?: boolean;
   format?: string;
   resolution?: string;
+  /** Used when a field is missing or empty (doc §3); setting it makes the column non-nullable. */
+  default?: string | null;
 }
 export interface OutputColumn {
   name: string;
@@ -89,6 +91,25 @@ export function mapType(col: Column): { datatype: Datatype; warnings: string[] }
   }
 }
 
+/** Kinds whose value can be empty text on the wire: '' for strings, an empty BLOB's base64. */
+const EMPTY_CAPABLE = new Set(['string', 'enum', 'set', 'binary']);
+
+/**
+ * Hydrolix treats an empty field as missing (doc §3, `default`): without a default, '' lands as
+ * NULL. A NOT NULL column keeps '' with `"default": ""` (it never receives NULL, so the default
+ * applies only to ''). A nullable column cannot keep both '' and NULL, so it is named in a warning.
+ */
+export function emptyValueRule(col: Column): { default?: string; warning?: string } {
+  if (!EMPTY_CAPABLE.has(col.type.kind)) return {};
+  if (!col.nullable) return { default: '' };
+  const what = col.type.kind === 'binary' ? 'an empty value' : col.type.kind === 'set' ? "an empty set ('')" : "an empty string ('')";
+  return {
+    warning:
+      `${col.name}: ${col.sourceType} is nullable, and Hydrolix stores an empty field as NULL: ${what} becomes NULL ` +
+      "(no mapping keeps both '' and NULL in one nullable column)",
+  };
+}
+
 /**
  * The primary timestamp: `options.timestamp_column`, else the first NOT NULL
  * datetime, then date, column; else a synthetic write-time column.
@@ -156,10 +177,24 @@ export function buildOutputColumns(schema: TableSchema, options: DestinationSpec
   schema.columns.forEach((col, i) => {
     const m = mapType(col);
     warnings.push(...m.warnings);
+    const empty = emptyValueRule(col);
+    if (empty.warning) warnings.push(empty.warning);
+    const datatype = empty.default !== undefined ? { ...m.datatype, default: empty.default } : m.datatype;
     // The primary is `datetime` (the doc's partition type); its 1970..2106 range is enforced by the row guard.
-    columns.push({ name: names[i], datatype: i === primary.index ? { ...m.datatype, type: 'datetime', primary: true } : m.datatype });
+    columns.push({ name: names[i], datatype: i === primary.index ? { ...datatype, type: 'datetime', primary: true } : datatype });
   });
   return { columns, names, primary, warnings };
+}
+
+/**
+ * Columns of an existing transform that lack the `default` we would give them: compatible, but an
+ * empty value there lands as NULL (the transform predates that mapping, or someone else made it).
+ */
+export function missingDefaultWarnings(target: string, transform: string, wanted: OutputColumn[], existing: OutputColumn[]): string[] {
+  const byName = new Map(existing.map((c) => [c.name, c.datatype ?? ({} as Datatype)]));
+  return wanted
+    .filter((w) => w.datatype.default !== undefined && byName.get(w.name)?.default !== w.datatype.default)
+    .map((w) => `${w.name}: the existing transform ${transform} of ${target} sets no "default": ${JSON.stringify(w.datatype.default)}, so an empty value lands as NULL`);
 }
 
 /** Differences between the columns we need and an existing transform's, as readable lines (empty = compatible). */
