@@ -2,28 +2,62 @@
  * Copies one key range. Heartbeats the last written key after every batch, so a retry
  * (new attempt, other worker) continues from there; on resume it first asks the
  * destination what already landed past that point, so a crash between "written" and
- * "heartbeated" does not duplicate rows.
+ * "heartbeated" does not duplicate rows. An incremental chunk also skips rows an earlier run
+ * delivered unchanged and fingerprints rows for the next run (BoundaryFilter).
  */
 import { Context } from '@temporalio/activity';
-import type { DestinationConnector, KeyRange, KeyTuple, Row, SourceConnector } from '../connectors/types';
+import type { CursorWindow, DestinationConnector, KeyRange, KeyTuple, Row, SourceConnector } from '../connectors/types';
 import type { ChunkHeartbeat, ChunkResult, CopyChunkInput } from '../workflows/types';
+import { BoundaryFilter } from './boundary-filter';
 import type { ConnectorCache } from './connector-cache';
 import { keyIndexes, keyOf } from './keys';
 import { readAhead } from './read-ahead';
 
+/**
+ * The part of the window only this run can have written: an inclusive window re-reads its
+ * previous mark's value (and the lookback), where the destination holds earlier runs' versions,
+ * so what landed is counted strictly past the previous mark.
+ */
+function landedWindow(input: CopyChunkInput): CursorWindow | undefined {
+  const w = input.source.spec.window;
+  if (!w || !input.boundary) return w;
+  return { column: w.column, after: input.boundary.mark, upTo: w.upTo };
+}
+
+type Start = ChunkHeartbeat & { resumedRows: number; landedTo?: KeyTuple };
+
 /** Where a chunk starts: its lower bound, its last heartbeat, or what the destination already holds. */
-async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Promise<ChunkHeartbeat & { resumedRows: number }> {
+async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Promise<Start> {
   const ctx = Context.current();
   const beat = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
-  const start = { cursor: beat?.cursor ?? input.range.after, rows: beat?.rows ?? 0, resumedRows: 0 };
+  const start: Start = { ...beat, cursor: beat?.cursor ?? input.range.after, rows: beat?.rows ?? 0, resumedRows: 0 };
   if (!beat && ctx.info.attempt === 1 && !input.mayHaveLanded) return start;
   ctx.heartbeat(beat); // keep the recorded position while asking
-  const landed = await dst.landedRows(input.destination.spec, input.schema, input.range, input.source.spec.window);
+  const landed = await dst.landedRows(input.destination.spec, input.schema, input.range, landedWindow(input));
   ctx.log.info('chunk resumes', { chunk: input.chunkIndex, landedRows: landed.rows, heartbeatRows: start.rows });
   // Fewer rows visible than heartbeated means the destination is still indexing: trust the
-  // heartbeat then, it only ever records acknowledged writes.
-  if (landed.lastKey && landed.rows >= start.rows) return { cursor: landed.lastKey, rows: landed.rows, resumedRows: landed.rows };
+  // heartbeat then, it only ever records acknowledged writes. (An incremental chunk compares the
+  // rows it wrote past the previous mark, the only ones landedRows counts.)
+  const visible = input.boundary ? (beat?.fresh ?? 0) : start.rows;
+  if (landed.lastKey && landed.rows >= visible) {
+    // An incremental chunk reads the landed stretch again without writing it: its rows must be
+    // fingerprinted and counted as written or skipped like the rest.
+    if (input.boundary) return { ...start, landedTo: landed.lastKey, resumedRows: landed.rows };
+    return { cursor: landed.lastKey, rows: landed.rows, resumedRows: landed.rows };
+  }
   return { ...start, resumedRows: landed.rows };
+}
+
+/** Reads (progress.cursor, upTo] again, writing nothing: the filter accounts for rows that landed before a crash. */
+async function accountLanded(input: CopyChunkInput, src: SourceConnector, filter: BoundaryFilter, progress: ChunkHeartbeat, upTo: KeyTuple, signal: AbortSignal) {
+  const keyIdx = keyIndexes(input.schema);
+  const range: KeyRange = { after: progress.cursor, upTo };
+  for await (const batch of src.readData(input.source.spec, input.schema, range, { batchRows: ROW_BATCH_ROWS, signal })) {
+    if (batch.length === 0) continue;
+    progress.rows += filter.rows(batch).length;
+    progress.cursor = keyOf(batch[batch.length - 1], keyIdx, input.schema);
+  }
+  Object.assign(progress, filter.tally());
 }
 
 /**
@@ -46,31 +80,37 @@ async function copyRange(
   src: SourceConnector,
   dst: DestinationConnector,
   progress: ChunkHeartbeat,
+  filter: BoundaryFilter | null,
   signal: AbortSignal,
 ): Promise<void> {
   const ctx = Context.current();
   const range: KeyRange = { after: progress.cursor, upTo: input.range.upTo };
   const text = await speaksText(input, src, dst);
   const read = { batchRows: input.batchRows ?? (text ? TEXT_BATCH_ROWS : ROW_BATCH_ROWS), signal };
+  // The cursor is the last key read: rows skipped before it need no writing.
   const landed = (rows: number, lastKey: KeyTuple) => {
     progress.rows += rows;
     progress.cursor = lastKey;
+    if (filter) Object.assign(progress, filter.tally());
     ctx.heartbeat({ ...progress });
   };
   if (text) {
     for await (const batch of readAhead(src.readText!(input.source.spec, input.schema, range, read))) {
       if (batch.rows === 0) continue;
-      await dst.writeText!(input.destination.spec, input.schema, batch);
+      const out = filter ? filter.text(batch) : batch;
+      if (out.rows > 0) await dst.writeText!(input.destination.spec, input.schema, out);
       batch.release?.();
-      landed(batch.rows, batch.lastKey);
+      landed(out.rows, batch.lastKey);
     }
     return;
   }
   const keyIdx = keyIndexes(input.schema);
+  const window = landedWindow(input);
   for await (const batch of readAhead<Row[]>(src.readData(input.source.spec, input.schema, range, read))) {
     if (batch.length === 0) continue;
-    await dst.writeData(input.destination.spec, input.schema, batch, { window: input.source.spec.window });
-    landed(batch.length, keyOf(batch[batch.length - 1], keyIdx, input.schema));
+    const out = filter ? filter.rows(batch) : batch;
+    if (out.length > 0) await dst.writeData(input.destination.spec, input.schema, out, { window });
+    landed(out.length, keyOf(batch[batch.length - 1], keyIdx, input.schema));
   }
 }
 
@@ -82,19 +122,22 @@ export function copyChunkActivity(connectors: ConnectorCache) {
       connectors.source(source.type, source.spec.connection),
       connectors.destination(destination.type, destination.spec.connection),
     ]);
-    const { resumedRows, ...start } = await resumePoint(input, dst);
+    const { resumedRows, landedTo, ...start } = await resumePoint(input, dst);
     const progress: ChunkHeartbeat = { ...start };
+    const filter = input.boundary ? new BoundaryFilter(input.schema, input.boundary, start) : null;
     // Heartbeat on a timer too, so one slow write (a destination backing off on 429/503)
     // is not mistaken for a dead worker.
     const keepAlive = setInterval(() => ctx.heartbeat({ ...progress }), 5_000);
     try {
-      await copyRange(input, src, dst, progress, ctx.cancellationSignal);
+      if (filter && landedTo) await accountLanded(input, src, filter, progress, landedTo, ctx.cancellationSignal);
+      await copyRange(input, src, dst, progress, filter, ctx.cancellationSignal);
       // Cancelled (workflow cancel, worker shutdown) is never "done": a partial chunk returned as
       // completed would be recorded as finished and its remaining rows never copied.
       ctx.cancellationSignal.throwIfAborted();
     } finally {
       clearInterval(keepAlive);
     }
-    return { rows: progress.rows, lastKey: progress.cursor, resumedRows };
+    const own = filter?.tally();
+    return { rows: progress.rows, lastKey: progress.cursor, resumedRows, ...(own ? { skipped: own.skipped, seen: own.seen } : {}) };
   };
 }

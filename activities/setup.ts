@@ -9,16 +9,20 @@ import type {
   EndpointsInput,
   FinishedTable,
   FinishTableInput,
+  IncrementalWindow,
   PlanInput,
   TallySourceInput,
   Verification,
   VerifyInput,
   WindowInput,
 } from '../workflows/types';
-import type { CursorWindow } from '../connectors/types';
+import { PermanentError } from '../connectors/types';
+import { MAX_FINGERPRINTS } from '../workflows/incremental';
+import { stepBack } from './cursor-values';
 import type { CreateTableResult, SourceConnector, Tally } from '../connectors/types';
 import type { ConnectorCache } from './connector-cache';
 import { withHeartbeat } from './heartbeat';
+import { SLOW_PATH_WARNING, textPathBlocker } from './text-path';
 
 function sourceTally(src: SourceConnector, spec: SourceSpec, schema: TableSchema): Promise<Tally> {
   return src.tally ? src.tally(spec, schema) : src.countRows(spec, schema).then((rows) => ({ rows, keySum: null }));
@@ -80,10 +84,15 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
       });
     },
 
-    async createDestinationTable({ destination, schema }: CreateTableInput): Promise<CreateTableResult> {
+    async createDestinationTable({ destination, schema, source }: CreateTableInput): Promise<CreateTableResult> {
       return withHeartbeat(async () => {
         const dst = await connectors.destination(destination.type, destination.spec.connection);
-        return dst.createTable(destination.spec as DestinationSpec, schema);
+        const created = await dst.createTable(destination.spec as DestinationSpec, schema);
+        if (!source) return created;
+        // Said before the copy: which column (or connector) keeps the rows off the packed path.
+        const src = await connectors.source(source.type, source.spec.connection);
+        const why = await textPathBlocker(src, dst, source.spec, destination.spec as DestinationSpec, schema);
+        return why ? { ...created, warnings: [...created.warnings, `${SLOW_PATH_WARNING}: ${why}`] } : created;
       });
     },
 
@@ -114,15 +123,36 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     },
 
     /**
-     * The window an incremental run copies: rows past the last high-water mark, up to the
-     * greatest cursor value present now. Rows sharing that boundary value are all copied by
-     * this run and excluded from the next one (its window starts strictly after it).
+     * The window an incremental run copies (workflows/incremental.ts): from the last mark minus
+     * the lookback, inclusive, up to the greatest cursor value present now (never below the
+     * mark), and where the rows fingerprinted for the next run begin. Windows recorded before
+     * `inclusive` started strictly after the mark.
      */
-    async incrementalWindow({ source, schema, column, after }: WindowInput): Promise<CursorWindow> {
+    async incrementalWindow({ source, schema, column, after, inclusive, lookback }: WindowInput): Promise<IncrementalWindow> {
       return withHeartbeat(async () => {
         const src = await connectors.source(source.type, source.spec.connection);
-        const upTo = await src.maxValue({ ...source.spec, window: { column, after, upTo: null } }, schema, column);
-        return { column, after, upTo: upTo ?? after };
+        if (!inclusive) {
+          const upTo = await src.maxValue({ ...source.spec, window: { column, after, upTo: null } }, schema, column);
+          return { column, after, upTo: upTo ?? after };
+        }
+        const col = schema.columns.find((c) => c.name === column);
+        if (!col) throw new PermanentError(`options.cursor_column ${column} is not a column of the source rows`);
+        const from = after === null ? null : stepBack(col, after, lookback);
+        const top = await src.maxValue({ ...source.spec, window: { column, after: null, from: after, upTo: null } }, schema, column);
+        const upTo = top ?? after;
+        if (upTo === null) return { column, after: null, from, upTo, keepFrom: null, keepRows: 0 };
+        const keepFrom = stepBack(col, upTo, lookback);
+        // A lookback whose rows would overflow the fingerprints is refused before anything is copied.
+        // Without one there is nothing to shorten: the chunks count, and the workflow warns past the cap.
+        if (keepFrom === upTo) return { column, after: null, from, upTo, keepFrom, keepRows: 0 };
+        const keepRows = await src.countRows({ ...source.spec, window: { column, after: null, from: keepFrom, upTo } }, schema);
+        if (keepRows > MAX_FINGERPRINTS) {
+          throw new PermanentError(
+            `options.lookback ${JSON.stringify(lookback)} before the new mark ${upTo} holds ${keepRows} rows, more than the ` +
+              `${MAX_FINGERPRINTS} row fingerprints an incremental run keeps to skip them next time; choose a shorter lookback`,
+          );
+        }
+        return { column, after: null, from, upTo, keepFrom, keepRows };
       });
     },
 

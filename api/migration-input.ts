@@ -76,7 +76,14 @@ export function toMigrationInput(req: CreateMigrationRequest, migrationId: strin
       parallelism: req.options?.parallelism ?? DEFAULT_OPTIONS.parallelism,
       chunksPerRun: DEFAULT_OPTIONS.chunksPerRun,
       mode,
-      ...(mode === 'incremental' ? { cursorColumn: req.options?.cursor_column, highWaterMark: req.options?.high_water_mark ?? null } : {}),
+      ...(mode === 'incremental'
+        ? {
+            cursorColumn: req.options?.cursor_column,
+            highWaterMark: req.options?.high_water_mark ?? null,
+            ...(req.options?.lookback !== undefined ? { lookback: req.options.lookback } : {}),
+            ...(req.options?.boundary_fingerprints ? { boundaryFingerprints: req.options.boundary_fingerprints } : {}),
+          }
+        : {}),
     },
   };
 }

@@ -233,6 +233,9 @@ function toView(
     target: progress?.target ?? null,
     warnings: progress?.warnings ?? [],
     high_water_mark: progress?.highWaterMark ?? null,
+    boundary_fingerprints: progress?.boundaryFingerprints ?? null,
+    lookback: progress?.lookback ?? null,
+    rows_skipped: progress?.rowsSkipped ?? 0,
     runs: progress?.runs ?? 1,
     schedule_id: memo.schedule_id ?? null,
     verification: progress?.verification

@@ -216,6 +216,7 @@ export class SchedulesService {
       migration.options?.high_water_mark === undefined
     ) {
       input.options.highWaterMark = previous.options.highWaterMark ?? null;
+      if (previous.options.boundaryFingerprints !== undefined) input.options.boundaryFingerprints = previous.options.boundaryFingerprints;
     }
     const memo: ScheduledMigrationMemo = {
       name: input.name,

@@ -3,6 +3,9 @@
  * before anything starts; errors name the field path.
  */
 import { z } from 'zod';
+import { durationSeconds, FINGERPRINT_CHARS, MAX_FINGERPRINTS } from '../workflows/incremental';
+
+const MAX_LOOKBACK_S = 366 * 86_400;
 
 /** Plain identifiers only: they are quoted in SQL anyway, but a name with quotes or `;` is almost surely an attack or a typo. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
@@ -45,17 +48,41 @@ export const optionsSchema = z
     parallelism: z.number().int().min(1).max(64).optional(),
     mode: z.enum(['full', 'incremental']).optional(),
     cursor_column: identifier('cursor_column').optional(),
-    /** Exclusive lower bound for an incremental run's cursor (e.g. the last run's high_water_mark). */
+    /** The last run's high_water_mark: the window reads from it (minus lookback) inclusive. */
     high_water_mark: z.union([z.string().min(1).max(64), z.number()]).nullable().optional(),
+    /** How far before the mark a run reads again, for late commits: a duration ("10m") or, for an integer cursor, a number. */
+    lookback: z
+      .union([
+        z.string().refine((s) => durationSeconds(s) !== undefined && durationSeconds(s)! <= MAX_LOOKBACK_S, {
+          message: 'lookback must be a duration such as "30s", "10m", "1h" or "1h30m" (units d, h, m, s; at most 366d), or a number for an integer cursor',
+        }),
+        z.number().int('lookback as a number is a whole number of integer-cursor units').min(0, 'lookback must not be negative').max(Number.MAX_SAFE_INTEGER),
+      ])
+      .optional(),
+    /** The last run's boundary_fingerprints (its status), passed back with its high_water_mark. */
+    boundary_fingerprints: z
+      .string()
+      .max(MAX_FINGERPRINTS * FINGERPRINT_CHARS, `boundary_fingerprints holds at most ${MAX_FINGERPRINTS} fingerprints`)
+      .regex(/^(?:[A-Za-z0-9+/]{12})*$/, 'boundary_fingerprints must be the value a completed run reported, unchanged')
+      .optional(),
   })
   .strict()
   .refine((o) => o.mode !== 'incremental' || o.cursor_column !== undefined, {
     message: 'incremental mode needs options.cursor_column (a timestamp or other monotonic column)',
     path: ['cursor_column'],
   })
-  .refine((o) => o.mode === 'incremental' || (o.cursor_column === undefined && o.high_water_mark === undefined), {
-    message: 'cursor_column and high_water_mark only apply to options.mode "incremental"',
-    path: ['mode'],
+  .refine(
+    (o) =>
+      o.mode === 'incremental' ||
+      (o.cursor_column === undefined && o.high_water_mark === undefined && o.lookback === undefined && o.boundary_fingerprints === undefined),
+    {
+      message: 'cursor_column, high_water_mark, lookback and boundary_fingerprints only apply to options.mode "incremental"',
+      path: ['mode'],
+    },
+  )
+  .refine((o) => o.boundary_fingerprints === undefined || o.boundary_fingerprints === '' || (o.high_water_mark ?? null) !== null, {
+    message: 'boundary_fingerprints belong to a high_water_mark: give both, as the last run reported them',
+    path: ['boundary_fingerprints'],
   });
 
 const connectorType = z.string().min(1).max(64).regex(/^[A-Z][A-Z0-9_]*$/, 'connector types are upper-case names such as SINGLESTORE');
@@ -133,8 +160,13 @@ export interface MigrationView {
   rows_per_second: number | null;
   target: string | null;
   warnings: string[];
-  /** Incremental runs: the cursor value the next run starts after. */
+  /** Incremental runs: the mark the next run reads from (minus its lookback, inclusive). */
   high_water_mark: string | number | null;
+  /** Incremental runs, once completed: pass back as options.boundary_fingerprints with high_water_mark. */
+  boundary_fingerprints: string | null;
+  lookback: string | number | null;
+  /** Incremental runs: rows read again in the window and skipped, delivered unchanged by an earlier run. */
+  rows_skipped: number;
   /** Workflow runs so far (continue-as-new and retries each add one). */
   runs: number;
   /** The schedule that started this run, or null for migrations started directly. */

@@ -25,6 +25,7 @@ import {
   type MigrationState,
   type Progress,
 } from './types';
+import { fingerprintCount, MAX_FINGERPRINTS } from './incremental';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -102,6 +103,10 @@ export function progressOf(state: MigrationState, now: number): Progress {
     runs: state.runs,
     verification: state.verification ?? null,
     highWaterMark: state.window ? state.window.upTo : null,
+    // Only a completed run's set is whole: the next run takes it with the mark.
+    boundaryFingerprints: state.bounds && state.phase === 'completed' && !state.seenOverflow ? (state.seen ?? '') : null,
+    lookback: state.bounds?.lookback ?? null,
+    rowsSkipped: state.rowsSkipped ?? 0,
   };
 }
 
@@ -126,12 +131,22 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     const schema = state.schema;
     if (input.options.mode === 'incremental' && !state.window) {
       state.phase = 'planning';
-      state.window = await prepare.incrementalWindow({
+      // Histories recorded before inclusive windows replay with windows starting strictly after the mark.
+      const inclusive = patched('inclusive-window');
+      const mark = input.options.highWaterMark ?? null;
+      const { keepFrom, keepRows, ...window } = await prepare.incrementalWindow({
         source: input.source,
         schema,
         column: input.options.cursorColumn!,
-        after: input.options.highWaterMark ?? null,
+        after: mark,
+        ...(inclusive ? { inclusive, lookback: input.options.lookback } : {}),
       });
+      state.window = window;
+      if (inclusive) {
+        state.bounds = { mark, keepFrom: keepFrom ?? null, keepRows: keepRows ?? 0, lookback: input.options.lookback ?? null };
+        state.rowsSkipped = 0;
+        state.seen = '';
+      }
     }
     // The row set this run copies: everything, or the incremental window.
     const source = state.window ? { ...input.source, spec: { ...input.source.spec, window: state.window } } : input.source;
@@ -174,10 +189,22 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
           // An incremental run writes into a table holding earlier runs: only its own
           // interrupted chunks need checking (and that check is restricted to its window).
           mayHaveLanded: (state.destinationPreexisted && !state.window) || mayHaveLanded.has(chunkIndex),
+          ...(state.bounds && state.window
+            ? {
+                boundary: {
+                  column: state.window.column,
+                  mark: state.bounds.mark,
+                  seen: input.options.boundaryFingerprints ?? '',
+                  keepFrom: state.bounds.keepFrom,
+                  upTo: state.window.upTo,
+                },
+              }
+            : {}),
         });
         state.doneChunks[chunkIndex] = result.rows;
         state.inFlight = state.inFlight.filter((i) => i !== chunkIndex);
         state.rowsCopied += result.rows;
+        if (state.bounds) collectFingerprints(state, result.skipped ?? 0, result.seen ?? '');
         finishedThisRun++;
       }
     };
@@ -216,7 +243,9 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     // Tallies that agree verify the run. Any doubt goes to verifyCounts, which
     // counts again: the destination (one that indexes asynchronously may lag) and, when the tally
     // in hand is the planning one, the source (rows may have come or gone since).
-    const windowCopied = state.window ? state.rowsCopied : undefined;
+    // An incremental run accounts for every row it read in its window: copied, or skipped as delivered before.
+    const rowsRead = state.rowsCopied + (state.rowsSkipped ?? 0);
+    const windowCopied = state.window ? rowsRead : undefined;
     const agreed = sourceTally && finished.tally ? compareTallies(sourceTally, finished.tally, windowCopied) : null;
     state.verification = agreed?.ok
       ? agreed
@@ -224,17 +253,22 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
           source,
           destination: input.destination,
           schema,
-          rowsCopied: state.rowsCopied,
+          rowsCopied: state.window ? rowsRead : state.rowsCopied,
           incremental: state.window !== undefined,
           // A planning tally may be stale by now: verifyCounts counts the source again.
           sourceTally: plan.tally ? undefined : sourceTally,
         });
+    const changed = sourceChangedDuringRun(state);
+    if (changed) {
+      state.warnings.push(changed);
+      state.verification = { ...state.verification, ok: true };
+    }
     if (!state.verification.ok) {
       const v = state.verification;
       throw ApplicationFailure.create({
         type: 'VerificationFailed',
         message: state.window
-          ? `verification failed: the source window holds ${v.sourceRows} rows but ${state.rowsCopied} were copied`
+          ? `verification failed: the source window holds ${v.sourceRows} rows but ${rowsRead} were read (${state.rowsCopied} copied)`
           : v.sourceRows !== v.destinationRows
             ? `verification failed: source has ${v.sourceRows} rows, destination ${state.target} has ${v.destinationRows}`
             : `verification failed: equal row counts (${v.sourceRows}) but the key checksums differ (source ${v.sourceKeySum}, destination ${v.destinationKeySum})`,
@@ -244,7 +278,11 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     // A scheduled incremental run hands its high-water mark to the next run through the schedule.
     const scheduleId = (workflowInfo().memo as { schedule_id?: string } | undefined)?.schedule_id;
     if (scheduleId && state.window && state.window.upTo !== null) {
-      await setup.advanceScheduleMark({ scheduleId, highWaterMark: state.window.upTo });
+      await setup.advanceScheduleMark({
+        scheduleId,
+        highWaterMark: state.window.upTo,
+        ...(state.bounds && !state.seenOverflow ? { boundaryFingerprints: state.seen ?? '' } : {}),
+      });
     }
     state.phase = 'completed';
     return progressOf(state, Date.now());
@@ -263,6 +301,45 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     if (err instanceof ApplicationFailure) throw err;
     throw ApplicationFailure.create({ message: state.error, nonRetryable: true, cause: err as Error });
   }
+}
+
+/**
+ * Adds a chunk's fingerprints to the run's set. Past MAX_FINGERPRINTS the set is dropped (it must
+ * be whole to skip anything): the next run then delivers the rows of [mark - lookback, mark]
+ * again, which PostgreSQL upserts absorb and Hydrolix keeps as repeated versions.
+ */
+function collectFingerprints(state: MigrationState, skipped: number, seen: string): void {
+  state.rowsSkipped = (state.rowsSkipped ?? 0) + skipped;
+  if (state.seenOverflow) return;
+  const next = (state.seen ?? '') + seen;
+  if (fingerprintCount(next) <= MAX_FINGERPRINTS) {
+    state.seen = next;
+    return;
+  }
+  state.seen = '';
+  state.seenOverflow = true;
+  state.warnings.push(
+    `more than ${MAX_FINGERPRINTS} rows have a cursor within the lookback of the new high-water mark ` +
+      `${state.window?.upTo}: the next run cannot recognise them and delivers them again (PostgreSQL upserts them; ` +
+      `Hydrolix keeps a repeated version of each)`,
+  );
+}
+
+/**
+ * An incremental run's source count may move while it copies: rows committed into the window
+ * after their chunk was read (cursor at the mark: the next run reads them) or moved out of it
+ * by an update. When the count taken while planning and the one taken now differ, a mismatch
+ * with what was read says the source changed, not that a row was lost; it is reported, not failed.
+ */
+function sourceChangedDuringRun(state: MigrationState): string | null {
+  const v = state.verification;
+  const planned = state.plan?.tally?.rows;
+  if (!state.bounds || !v || v.ok || planned === undefined || v.sourceRows === planned) return null;
+  const read = state.rowsCopied + (state.rowsSkipped ?? 0);
+  return (
+    `the source window changed during the run (${planned} rows when planned, ${v.sourceRows} now, ${read} read): ` +
+    `rows committed into it since are read by the next run`
+  );
 }
 
 /** The innermost failure message: that is what a user needs ("table x does not exist"), not the wrapper. */

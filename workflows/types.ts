@@ -2,6 +2,7 @@
  * Workflow inputs, state and activity I/O. Plain types only (the workflow sandbox imports them).
  * Nothing here carries credentials: connections are named, secrets live in the worker's env.
  */
+import type { ChunkBoundary, IncrementalBounds, Lookback } from './incremental';
 import type { CursorWindow, DestinationSpec, KeyRange, KeyTuple, KeyValue, SourceSpec, Tally, TableSchema } from '../connectors/types';
 
 export const TASK_QUEUE_DEFAULT = 'epic-shelter';
@@ -27,8 +28,16 @@ export interface MigrationOptions {
   /** `full` copies the whole row set; `incremental` only rows past the last high-water mark. */
   mode: 'full' | 'incremental';
   cursorColumn?: string;
-  /** Exclusive lower bound of the cursor for an incremental run (null: from the beginning). */
+  /**
+   * The last run's high-water mark (null: from the beginning). The window reads from
+   * `highWaterMark - lookback` inclusive (workflows/incremental.ts); histories recorded before
+   * that read strictly after it.
+   */
   highWaterMark?: KeyValue | null;
+  /** How far before the mark the next window starts: a duration for date/time cursors, a number for integer ones. */
+  lookback?: Lookback;
+  /** Fingerprints of the rows the last run read in [mark - lookback, mark]: skipped when read again unchanged. */
+  boundaryFingerprints?: string;
 }
 
 export interface MigrationInput {
@@ -85,6 +94,14 @@ export interface MigrationState {
   verification?: Verification;
   /** Incremental runs: the cursor window this run copies; `upTo` becomes the next high-water mark. */
   window?: CursorWindow;
+  /** Incremental runs with an inclusive window: what to skip and what to fingerprint (absent in older histories). */
+  bounds?: IncrementalBounds & { lookback: Lookback | null };
+  /** Rows read in the window and not written (delivered unchanged by an earlier run). */
+  rowsSkipped?: number;
+  /** Fingerprints gathered so far for the next run (concatenated; dropped past MAX_FINGERPRINTS). */
+  seen?: string;
+  /** More rows than MAX_FINGERPRINTS lay in [keepFrom, upTo]: the next run gets no fingerprints. */
+  seenOverflow?: boolean;
   rowsCopied: number;
   /** Milliseconds spent copying in earlier runs (for rows/s across continue-as-new). */
   copyMsBefore: number;
@@ -134,6 +151,10 @@ export interface Progress {
   runs: number;
   verification: Verification | null;
   highWaterMark: KeyValue | null;
+  /** Fingerprints to pass back with highWaterMark (options.boundary_fingerprints), once the run completed. */
+  boundaryFingerprints?: string | null;
+  lookback?: Lookback | null;
+  rowsSkipped?: number;
 }
 
 export function chunkRange(plan: ChunkPlan, index: number): KeyRange {
@@ -171,11 +192,19 @@ export interface WindowInput {
   schema: TableSchema;
   column: string;
   after: KeyValue | null;
+  /** Read the mark's value again, from `after - lookback` inclusive (see workflows/incremental.ts). */
+  inclusive?: boolean;
+  lookback?: Lookback;
 }
+
+/** An inclusive window (`from` set, `after` null) and what its chunks fingerprint. */
+export type IncrementalWindow = CursorWindow & Partial<Pick<IncrementalBounds, 'keepFrom' | 'keepRows'>>;
 
 export interface AdvanceMarkInput {
   scheduleId: string;
   highWaterMark: KeyValue;
+  /** The run's fingerprints for the next one; absent: the next run skips nothing. */
+  boundaryFingerprints?: string;
 }
 
 export interface VerifyInput {
@@ -197,6 +226,8 @@ export interface TallySourceInput {
 export interface CreateTableInput {
   destination: Endpoint<DestinationSpec>;
   schema: TableSchema;
+  /** The rows' source: when given, a warning says why they take the row path (absent in older histories). */
+  source?: Endpoint<SourceSpec>;
 }
 
 /** Same endpoint and schema createTable saw. */
@@ -212,12 +243,18 @@ export interface CopyChunkInput {
   batchRows?: number;
   /** True when an earlier run may have written part of this chunk (resume after reset/retry). */
   mayHaveLanded: boolean;
+  /** Incremental runs with an inclusive window: rows to skip and to fingerprint. */
+  boundary?: ChunkBoundary;
 }
 
 /** Heartbeat details of a chunk: the last key known to be written, so a retry continues after it. */
 export interface ChunkHeartbeat {
   cursor: KeyTuple | null;
   rows: number;
+  /** Incremental chunks (BoundaryFilter): rows skipped, written past the previous mark, fingerprints so far. */
+  skipped?: number;
+  fresh?: number;
+  seen?: string;
 }
 
 export interface ChunkResult {
@@ -225,4 +262,7 @@ export interface ChunkResult {
   lastKey: KeyTuple | null;
   /** Rows found already written when the chunk resumed (diagnostics). */
   resumedRows: number;
+  /** Incremental chunks: rows read and skipped, and fingerprints for the next run. */
+  skipped?: number;
+  seen?: string;
 }

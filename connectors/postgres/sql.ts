@@ -98,18 +98,18 @@ export function sourceRef(spec: SourceSpec, qualifiedTable?: string): string {
 }
 
 /**
- * The row set narrowed to an incremental window (`after` < cursor <= `upTo`) as a derived table;
+ * The row set narrowed to an incremental window (`after` < cursor, `from` <= cursor <= `upTo`) as a derived table;
  * the bounds are $1/$2 parameters returned alongside.
  */
 export function windowedRef(spec: SourceSpec, columns: Column[], qualifiedTable?: string): { sql: string; params: unknown[] } {
   const base = sourceRef(spec, qualifiedTable);
   const w = spec.window;
-  if (!w || (w.after === null && w.upTo === null)) return { sql: base, params: [] };
+  if (!w || (w.after === null && w.from == null && w.upTo === null)) return { sql: base, params: [] };
   const col = columns.find((c) => c.name === w.column);
   if (!col) throw new PermanentError(`options.cursor_column "${w.column}" is not a column of the source rows`);
   const params: unknown[] = [];
   const conds: string[] = [];
-  for (const [v, op] of [[w.after, '>'], [w.upTo, '<=']] as const) {
+  for (const [v, op] of [[w.after, '>'], [w.from ?? null, '>='], [w.upTo, '<=']] as const) {
     if (v === null) continue;
     params.push(keyParam(col, v));
     conds.push(`${quoteIdent(col.name)} ${op} $${params.length}`);

@@ -73,6 +73,7 @@ export async function landedRows(
   if (window) {
     const conds: string[] = [];
     if (window.after !== null) conds.push(`${quoteIdent(window.column)} > $${params.push(String(window.after))}`);
+    if (window.from != null) conds.push(`${quoteIdent(window.column)} >= $${params.push(String(window.from))}`);
     if (window.upTo !== null) conds.push(`${quoteIdent(window.column)} <= $${params.push(String(window.upTo))}`);
     if (conds.length) where = where ? `${where} AND ${conds.join(' AND ')}` : ` WHERE ${conds.join(' AND ')}`;
   }

@@ -87,7 +87,7 @@ export function sourceRef(spec: SourceSpec): string {
 }
 
 /**
- * The row set narrowed to an incremental window (`after` < cursor <= `upTo`), as a derived
+ * The row set narrowed to an incremental window (`after` < cursor, `from` <= cursor <= `upTo`), as a derived
  * table. Values are inlined as escaped literals (mysql2 `format`), typed like key values.
  */
 export function windowedRef(spec: SourceSpec, schema: TableSchema, flavor: Flavor): string {
@@ -98,6 +98,7 @@ export function windowedRef(spec: SourceSpec, schema: TableSchema, flavor: Flavo
   if (!col) throw new PermanentError(`options.cursor_column \`${w.column}\` is not a column of the source rows`);
   const conds: string[] = [];
   if (w.after !== null) conds.push(`${quoteIdent(col.name)} > ${format('?', [keyParam(col, w.after, flavor) as never])}`);
+  if (w.from != null) conds.push(`${quoteIdent(col.name)} >= ${format('?', [keyParam(col, w.from, flavor) as never])}`);
   if (w.upTo !== null) conds.push(`${quoteIdent(col.name)} <= ${format('?', [keyParam(col, w.upTo, flavor) as never])}`);
   if (conds.length === 0) return base;
   return `(SELECT * FROM ${base} WHERE ${conds.join(' AND ')}) AS _es_w`;

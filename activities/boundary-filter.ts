@@ -1,0 +1,155 @@
+/**
+ * The row filter of an incremental chunk (workflows/incremental.ts): skips rows an earlier run
+ * already read (cursor at or below the previous mark, fingerprint in its set) and fingerprints
+ * the rows the next run will read again (cursor in [keepFrom, upTo]). It works on both copy
+ * paths and gives a row the same fingerprint on either: the hash of every value's canonical
+ * text (bytes for binary values), floats normalised to JavaScript's spelling.
+ */
+import { createHash } from 'node:crypto';
+import { cursor as fieldAt, fieldLength, ROW_HEADER } from '../connectors/packed-rows';
+import { PermanentError, type Row, type TableSchema, type TextBatch, type Value } from '../connectors/types';
+import { FINGERPRINT_BYTES, FINGERPRINT_CHARS, type ChunkBoundary } from '../workflows/incremental';
+import { cursorCompare, type CursorCompare } from './cursor-values';
+
+const NULL_LEN = 0xffffffff;
+
+/** Fingerprint of one row from its fields' bytes (null for NULL): 9 bytes of SHA-256, 12 base64 characters. */
+function fingerprintOf(fields: Array<Uint8Array | null>): string {
+  const h = createHash('sha256');
+  const len = Buffer.allocUnsafe(4);
+  for (const f of fields) {
+    len.writeUInt32LE(f === null ? NULL_LEN : f.length);
+    h.update(len);
+    if (f !== null) h.update(f);
+  }
+  return h.digest().subarray(0, FINGERPRINT_BYTES).toString('base64');
+}
+
+const valueBytes = (v: Value): Uint8Array | null =>
+  v === null || v === undefined ? null : typeof v === 'string' ? Buffer.from(v, 'utf8') : typeof v === 'number' ? Buffer.from(String(v)) : v;
+
+export function rowFingerprint(row: Row): string {
+  return fingerprintOf(row.map(valueBytes));
+}
+
+/** The same fingerprint from a packed row's fields (floats respelled as a decoded row would print them). */
+export function packedFingerprint(buf: Buffer, rowStart: number, isFloat: boolean[]): string {
+  const fields: Array<Uint8Array | null> = [];
+  let p = rowStart + ROW_HEADER;
+  for (let i = 0; i < isFloat.length; i++) {
+    const n = fieldLength(buf, p);
+    const s = fieldAt.pos;
+    p = s + (n > 0 ? n : 0);
+    if (n < 0) fields.push(null);
+    else if (isFloat[i]) fields.push(Buffer.from(String(Number(buf.toString('latin1', s, s + n)))));
+    else fields.push(buf.subarray(s, s + n));
+  }
+  return fingerprintOf(fields);
+}
+
+export interface BoundaryTally {
+  /** Rows read and not written: an earlier run delivered them unchanged. */
+  skipped: number;
+  /** Rows written whose cursor is past the previous mark (only this run can have written those). */
+  fresh: number;
+  /** Fingerprints for the next run, concatenated. */
+  seen: string;
+}
+
+export class BoundaryFilter {
+  private readonly seenBefore: Set<string>;
+  private readonly cmp: CursorCompare;
+  private readonly ci: number;
+  private readonly isFloat: boolean[];
+  private readonly mark: string | null;
+  private readonly keepFrom: string | null;
+  private kept: string[] = [];
+  skipped = 0;
+  fresh = 0;
+
+  constructor(schema: TableSchema, private readonly b: ChunkBoundary, carried?: Partial<BoundaryTally>) {
+    this.ci = schema.columns.findIndex((c) => c.name === b.column);
+    if (this.ci < 0) throw new PermanentError(`options.cursor_column ${b.column} is not a column of the source rows`);
+    this.cmp = cursorCompare(schema.columns[this.ci]);
+    this.isFloat = schema.columns.map((c) => c.type.kind === 'float');
+    this.mark = b.mark === null ? null : String(b.mark);
+    this.keepFrom = b.keepFrom === null ? null : String(b.keepFrom);
+    this.seenBefore = new Set();
+    for (let i = 0; i + FINGERPRINT_CHARS <= b.seen.length; i += FINGERPRINT_CHARS) this.seenBefore.add(b.seen.slice(i, i + FINGERPRINT_CHARS));
+    this.skipped = carried?.skipped ?? 0;
+    this.fresh = carried?.fresh ?? 0;
+    if (carried?.seen) this.kept.push(carried.seen);
+  }
+
+  tally(): BoundaryTally {
+    if (this.kept.length > 1) this.kept = [this.kept.join('')];
+    return { skipped: this.skipped, fresh: this.fresh, seen: this.kept[0] ?? '' };
+  }
+
+  /**
+   * One row's fate from its cursor text; `fingerprint` is called only for rows near a boundary.
+   * Returns true to write it.
+   */
+  private decide(cursorText: string | null, fingerprint: () => string): boolean {
+    // A NULL cursor is never inside a window (SQL comparisons exclude it); written as read.
+    if (cursorText === null) return true;
+    const atOrBelowMark = this.mark !== null && this.cmp(cursorText, this.mark) <= 0;
+    const keep = this.keepFrom !== null && this.cmp(cursorText, this.keepFrom) >= 0;
+    const mayBeSeen = atOrBelowMark && this.seenBefore.size > 0;
+    if (!keep && !mayBeSeen) {
+      if (!atOrBelowMark) this.fresh++;
+      return true;
+    }
+    const fp = fingerprint();
+    if (keep) this.kept.push(fp);
+    if (mayBeSeen && this.seenBefore.has(fp)) {
+      this.skipped++;
+      return false;
+    }
+    if (!atOrBelowMark) this.fresh++;
+    return true;
+  }
+
+  /** Rows to write from a decoded batch. */
+  rows(batch: Row[]): Row[] {
+    const ci = this.ci;
+    const out: Row[] = [];
+    for (const row of batch) {
+      const v = row[ci];
+      const text = v === null || v === undefined ? null : typeof v === 'string' ? v : typeof v === 'number' ? String(v) : Buffer.from(v).toString('utf8');
+      if (this.decide(text, () => rowFingerprint(row))) out.push(row);
+    }
+    return out;
+  }
+
+  /** Packed rows to write from a text batch (the same batch when none is skipped); only the row count and payload change. */
+  text(batch: TextBatch): TextBatch {
+    const buf = Buffer.from(batch.payload.buffer, batch.payload.byteOffset, batch.payload.byteLength);
+    const ncols = this.isFloat.length;
+    const ci = this.ci;
+    let dropped: Array<[number, number]> | null = null;
+    let p = 0;
+    while (p < buf.length) {
+      const start = p;
+      p += ROW_HEADER;
+      let text: string | null = null;
+      for (let i = 0; i < ncols; i++) {
+        const n = fieldLength(buf, p);
+        const s = fieldAt.pos;
+        if (i === ci && n >= 0) text = buf.toString('utf8', s, s + n);
+        p = s + (n > 0 ? n : 0);
+      }
+      if (!this.decide(text, () => packedFingerprint(buf, start, this.isFloat))) (dropped ??= []).push([start, p]);
+    }
+    if (dropped === null) return batch;
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (const [s, e] of dropped) {
+      if (s > at) parts.push(buf.subarray(at, s));
+      at = e;
+    }
+    if (at < buf.length) parts.push(buf.subarray(at));
+    // The kept rows are copied out, so the source's page can be released at once.
+    return { rows: batch.rows - dropped.length, lastKey: batch.lastKey, payload: Buffer.concat(parts) };
+  }
+}
