@@ -1,5 +1,7 @@
 // Public entry point: start a strict local Hydrolix emulator (see README-style notes in each module).
+// /query runs on real ClickHouse (chdb, in-process): see query.ts.
 import type { AddressInfo } from 'node:net';
+import { closeQueryEngine } from './query';
 import { createEmulatorServer } from './server';
 import { EmulatorOptions, EmulatorState } from './state';
 
@@ -32,10 +34,12 @@ export async function startHydrolixEmulator(opts: StartOptions = {}): Promise<Em
     url: `http://${host}:${port}`,
     port,
     state,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
-      }),
+      });
+      await closeQueryEngine(state);
+    },
   };
 }

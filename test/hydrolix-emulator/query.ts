@@ -1,295 +1,74 @@
-// Query API (doc §6): compiles the parsed SELECT against a table's schema, with ClickHouse typing rules.
+// Query API (doc §6), answered by real ClickHouse (chdb, see engine.ts) over the rows ingest stored:
+// `project.table` names become the engine tables mirroring them (mirror.ts), Hydrolix's own
+// settings (hdx_query_*) are taken out and applied here, everything else is ClickHouse's.
 import { authenticate } from './auth';
-import { parseClickHouseDateTime } from './datetime';
-import { renderResult } from './formats';
+import { ENGINE_VERSION, EngineError } from './engine';
 import { decodeUtf8, header, json, Req, Res } from './http';
-import { Expr, parseQuery, Query, QueryError } from './sql';
-import type { EmulatorState } from './state';
-import { chName, compareSql, compareTotal, defaultOf, DT, QType, toInspectJson, Tuple, Value } from './values';
+import { Mirrors } from './mirror';
+import { isKw, QueryError, queryTail, Tok, tokenize, twoPartNames } from './sql';
+import type { EmulatorState, Project, Table } from './state';
+import { checkTimeRange, HdxStorageError } from './timerange';
 
-type Row = Record<string, Value>;
-interface C {
-  type: QType;
-  ev: (row: Row) => Value;
-  name: string;
-  hasCol: boolean;
-  hasAgg: boolean;
-  lit?: Value; // set for constant literals (allows ClickHouse-style coercion of string literals)
-  items?: C[]; // set for tuple constructors
-}
-interface Agg {
-  feed(row: Row): void;
-}
-interface Ctx {
-  columns: Map<string, QType>;
-  aggs: Agg[] | null; // null: aggregate functions not allowed here (WHERE, or inside another aggregate)
+const engines = new WeakMap<EmulatorState, Mirrors>();
+function mirrorsOf(state: EmulatorState): Mirrors {
+  let m = engines.get(state);
+  if (!m) engines.set(state, (m = new Mirrors(state)));
+  return m;
 }
 
-const u8 = (nullable: boolean): QType => ({ k: 'int', ch: 'UInt8', nullable });
-const U64: QType = { k: 'int', ch: 'UInt64', nullable: false };
-
-function intLiteralType(n: bigint): QType {
-  const ch = n >= 0n
-    ? n < 256n ? 'UInt8' : n < 65536n ? 'UInt16' : n < 2n ** 32n ? 'UInt32' : n < 2n ** 64n ? 'UInt64' : n < 2n ** 128n ? 'UInt128' : 'UInt256'
-    : n >= -128n ? 'Int8' : n >= -32768n ? 'Int16' : n >= -(2n ** 31n) ? 'Int32' : n >= -(2n ** 63n) ? 'Int64' : n >= -(2n ** 127n) ? 'Int128' : 'Int256';
-  return { k: 'int', ch, nullable: false };
+/** Releases the emulator's engine database (the engine itself closes with its last user). */
+export async function closeQueryEngine(state: EmulatorState): Promise<void> {
+  const m = engines.get(state);
+  engines.delete(state);
+  await m?.close();
 }
 
-const containsNullable = (t: QType): boolean => t.nullable || (t.k === 'tuple' && t.items.some(containsNullable));
-const isNumeric = (t: QType) => t.k === 'int' || t.k === 'float';
-const quoteLit = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-function constC(v: Value, type: QType, name: string): C {
-  return { type, ev: () => v, name, hasCol: false, hasAgg: false, lit: v };
+/** Per-emulator engine settings (the process-wide ones are in engine.ts). */
+function engineSettings(state: EmulatorState): Record<string, string> {
+  // 24.8 can name tuple(a, b)'s elements after its arguments and print named tuples as JSON objects.
+  return state.namedTuples ? { enable_named_columns_in_function_tuple: '1', output_format_json_named_tuples_as_objects: '1' } : {};
 }
 
-/** ClickHouse converts a string literal to the other operand's type in comparisons. */
-function coerce(c: C, target: QType): C {
-  if (c.items && target.k === 'tuple' && c.items.length === target.items.length) {
-    return tupleC(c.items.map((x, i) => coerce(x, target.items[i])));
-  }
-  if (typeof c.lit !== 'string') return c;
-  const s = c.lit;
-  const fail = (): never => {
-    throw new QueryError(6, 'CANNOT_PARSE_TEXT', `Cannot parse string ${quoteLit(s)} as ${chName(target)}`);
-  };
-  switch (target.k) {
-    case 'int': return /^-?\d+$/.test(s) ? constC(BigInt(s), { ...target, nullable: false }, c.name) : fail();
-    case 'float': return s.trim() !== '' && Number.isFinite(Number(s)) ? constC(Number(s), { ...target, nullable: false }, c.name) : fail();
-    case 'dt': {
-      const ms = parseClickHouseDateTime(s);
-      return ms === null ? fail() : constC(new DT(ms, target.res), { ...target, nullable: false }, c.name);
-    }
-    default: return c;
-  }
+/** Statements that change something: the emulator's /query is read-only (anything else is ClickHouse's to parse). */
+const WRITE_STATEMENTS = ['INSERT', 'CREATE', 'DROP', 'ALTER', 'RENAME', 'TRUNCATE', 'OPTIMIZE', 'SYSTEM', 'SET', 'KILL', 'ATTACH', 'DETACH',
+  'GRANT', 'REVOKE', 'USE', 'DELETE', 'UPDATE', 'BACKUP', 'RESTORE', 'EXCHANGE', 'UNDROP', 'MOVE', 'REPLACE', 'CHECK'];
+const CONTENT_TYPES: Record<string, string> = {
+  JSON: 'application/json; charset=UTF-8',
+  JSONCompact: 'application/json; charset=UTF-8',
+  JSONEachRow: 'application/x-ndjson; charset=UTF-8',
+  CSV: 'text/csv; charset=UTF-8; header=absent',
+  CSVWithNames: 'text/csv; charset=UTF-8; header=present',
+  TabSeparated: 'text/tab-separated-values; charset=UTF-8',
+  TSV: 'text/tab-separated-values; charset=UTF-8',
+};
+
+function errorBody(message: string, sql: string): Res {
+  // Hydrolix answers every query error with 400 and {"error", "query"} (doc §6).
+  return json(400, { error: message, query: sql });
+}
+const chError = (e: QueryError) => `Code: ${e.code}. DB::Exception: ${e.message}. (${e.codeName}) (version ${ENGINE_VERSION})`;
+
+/** `k=v,k2=v2` (the X-HDX-query-settings header, doc §6). */
+function headerSettings(req: Req): [string, string][] {
+  return (header(req, 'x-hdx-query-settings') ?? '')
+    .split(',')
+    .map((kv) => kv.split('=').map((s) => s.trim()))
+    .filter((kv): kv is [string, string] => kv.length === 2 && kv[0] !== '' && kv[1] !== '');
 }
 
-function comparable(a: QType, b: QType): boolean {
-  if (a.k === 'null' || b.k === 'null') return true;
-  if (isNumeric(a) && isNumeric(b)) return true;
-  if (a.k === 'tuple' && b.k === 'tuple') return a.items.length === b.items.length && a.items.every((x, i) => comparable(x, b.items[i]));
-  if (a.k === 'array' && b.k === 'array') return comparable(a.item, b.item);
-  return a.k === b.k && a.k !== 'map' && a.k !== 'json';
+const truthy = (v: unknown) => v === true || (typeof v === 'string' && /^(1|true)$/i.test(v)) || v === 1;
+const optionsOf = (o: { settings: Record<string, any> } | undefined): Record<string, unknown> => {
+  const d = o?.settings?.default_query_options;
+  return d && typeof d === 'object' && !Array.isArray(d) ? d : {};
+};
+
+interface Ref {
+  first: Tok;
+  second: Tok;
+  table: Table;
 }
 
-function tupleC(items: C[]): C {
-  return {
-    type: { k: 'tuple', items: items.map((x) => x.type), nullable: false },
-    ev: (row) => new Tuple(items.map((x) => x.ev(row))),
-    name: `tuple(${items.map((x) => x.name).join(', ')})`,
-    hasCol: items.some((x) => x.hasCol),
-    hasAgg: items.some((x) => x.hasAgg),
-    items,
-  };
-}
-
-const CMP_NAMES = { '=': 'equals', '!=': 'notEquals', '<': 'less', '<=': 'lessOrEquals', '>': 'greater', '>=': 'greaterOrEquals' };
-const truth = (v: Value): boolean | null => (v === null ? null : v !== 0n && v !== 0);
-
-function compile(e: Expr, ctx: Ctx): C {
-  switch (e.t) {
-    case 'col': {
-      const type = ctx.columns.get(e.name);
-      if (!type) {
-        throw new QueryError(47, 'UNKNOWN_IDENTIFIER', `Missing columns: '${e.name}' while processing query. Known columns: ${[...ctx.columns.keys()].map((k) => `'${k}'`).join(', ')}`, 404);
-      }
-      return { type, ev: (row) => row[e.name] ?? null, name: e.name, hasCol: true, hasAgg: false };
-    }
-    case 'star': throw new QueryError(62, 'SYNTAX_ERROR', 'Asterisk is only allowed as a select item or in count(*)');
-    case 'int': {
-      const n = BigInt(e.text);
-      return constC(n, intLiteralType(n), e.text);
-    }
-    case 'float': return constC(Number(e.text), { k: 'float', ch: 'Float64', nullable: false }, e.text);
-    case 'str': return constC(e.v, { k: 'string', ch: 'String', nullable: false }, quoteLit(e.v));
-    case 'null': return constC(null, { k: 'null', nullable: true }, 'NULL');
-    case 'bool': return constC(e.v ? 1n : 0n, { k: 'int', ch: 'Bool', nullable: false }, e.v ? 'true' : 'false');
-    case 'tuple': return tupleC(e.items.map((x) => compile(x, ctx)));
-    case 'cmp': {
-      let l = compile(e.l, ctx), r = compile(e.r, ctx);
-      l = coerce(l, r.type);
-      r = coerce(r, l.type);
-      if (!comparable(l.type, r.type)) {
-        throw new QueryError(386, 'NO_COMMON_TYPE', `There is no supertype for types ${chName(l.type)}, ${chName(r.type)}: cannot compare them`);
-      }
-      const op = e.op;
-      const test = (c: number) => (op === '=' ? c === 0 : op === '!=' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0);
-      return {
-        type: u8(containsNullable(l.type) || containsNullable(r.type)),
-        ev: (row) => {
-          const c = compareSql(l.ev(row), r.ev(row));
-          return c === null ? null : test(c) ? 1n : 0n;
-        },
-        name: `${CMP_NAMES[op]}(${l.name}, ${r.name})`,
-        hasCol: l.hasCol || r.hasCol,
-        hasAgg: l.hasAgg || r.hasAgg,
-      };
-    }
-    case 'logic': {
-      const l = compile(e.l, ctx), r = compile(e.r, ctx);
-      for (const x of [l, r]) {
-        if (!isNumeric(x.type) && x.type.k !== 'null') throw new QueryError(43, 'ILLEGAL_TYPE_OF_ARGUMENT', `Illegal type ${chName(x.type)} of argument of function ${e.op}`);
-      }
-      const and = e.op === 'and';
-      return {
-        type: u8(l.type.nullable || r.type.nullable),
-        ev: (row) => {
-          const a = truth(l.ev(row));
-          if (a === !and) return and ? 0n : 1n; // short-circuit: false AND x, true OR x
-          const b = truth(r.ev(row));
-          if (b === !and) return and ? 0n : 1n;
-          return a === null || b === null ? null : and ? 1n : 0n;
-        },
-        name: `${e.op}(${l.name}, ${r.name})`,
-        hasCol: l.hasCol || r.hasCol,
-        hasAgg: l.hasAgg || r.hasAgg,
-      };
-    }
-    case 'not': {
-      const x = compile(e.e, ctx);
-      if (!isNumeric(x.type) && x.type.k !== 'null') throw new QueryError(43, 'ILLEGAL_TYPE_OF_ARGUMENT', `Illegal type ${chName(x.type)} of argument of function not`);
-      return { ...x, type: u8(x.type.nullable), ev: (row) => { const t = truth(x.ev(row)); return t === null ? null : t ? 0n : 1n; }, name: `not(${x.name})`, lit: undefined, items: undefined };
-    }
-    case 'isnull': {
-      const x = compile(e.e, ctx);
-      return { ...x, type: u8(false), ev: (row) => ((x.ev(row) === null) !== e.neg ? 1n : 0n), name: `${e.neg ? 'isNotNull' : 'isNull'}(${x.name})`, lit: undefined, items: undefined };
-    }
-    case 'func': return compileFunc(e, ctx);
-  }
-}
-
-function compileFunc(e: Extract<Expr, { t: 'func' }>, ctx: Ctx): C {
-  const name = e.name.toLowerCase();
-  if (name !== 'count' && name !== 'max' && name !== 'min') {
-    throw new QueryError(46, 'UNKNOWN_FUNCTION', `Unknown function ${e.name} (the emulator implements count, max, min, tuple)`, 404);
-  }
-  if (!ctx.aggs) throw new QueryError(184, 'ILLEGAL_AGGREGATION', `Aggregate function ${e.name} is found in WHERE or inside another aggregate function in query`);
-  const inner: Ctx = { columns: ctx.columns, aggs: null };
-  if (name === 'count') {
-    if (e.args.length > 1) throw new QueryError(42, 'NUMBER_OF_ARGUMENTS_DOESNT_MATCH', 'count takes at most one argument');
-    const arg = e.args.length === 0 || e.args[0].t === 'star' ? null : compile(e.args[0], inner);
-    let n = 0n;
-    ctx.aggs.push({ feed: (row) => { if (!arg || arg.ev(row) !== null) n++; } });
-    return { type: U64, ev: () => n, name: `count(${arg ? arg.name : ''})`, hasCol: false, hasAgg: true };
-  }
-  if (e.args.length !== 1) throw new QueryError(42, 'NUMBER_OF_ARGUMENTS_DOESNT_MATCH', `Aggregate function ${name} requires exactly one argument`);
-  const arg = compile(e.args[0], inner);
-  const sign = name === 'max' ? 1 : -1;
-  // Zero rows (or only NULLs): ClickHouse returns the type's default — NULL for Nullable(T), otherwise
-  // 0 / '' / 1970-01-01 / a tuple of defaults. Callers must pair max() with count() to detect "empty".
-  let best: Value | undefined;
-  ctx.aggs.push({
-    feed: (row) => {
-      const v = arg.ev(row);
-      if (v === null) return; // aggregates skip NULLs (tuples holding NULLs are not NULL)
-      if (best === undefined || sign * compareTotal(v, best) > 0) best = v;
-    },
-  });
-  return { type: arg.type, ev: () => (best === undefined ? defaultOf(arg.type) : best), name: `${name}(${arg.name})`, hasCol: false, hasAgg: true };
-}
-
-export interface QueryResult {
-  columns: { name: string; type: QType }[];
-  rows: Value[][];
-  rowsRead: number;
-  rowsBeforeLimit: number;
-  hasLimit: boolean;
-}
-
-export function executeQuery(state: EmulatorState, q: Query): QueryResult {
-  let columns = new Map<string, QType>();
-  let data: Row[] = [{}];
-  if (q.from) {
-    const { project, table } = q.from;
-    const full = `${project || 'default'}.${table}`;
-    const p = project ? state.projectByName(project) : undefined;
-    if (!p) throw new QueryError(81, 'UNKNOWN_DATABASE', `Database ${project || 'default'} does not exist`, 404);
-    const t = [...p.tables.values()].find((x) => x.name === table);
-    if (!t) throw new QueryError(60, 'UNKNOWN_TABLE', `Table ${full} does not exist`, 404);
-    columns = new Map(state.schema(t).map((s) => [s.column.name, s.type]));
-    data = t.rows;
-  }
-  const aggs: Agg[] = [];
-  const items: { c: C; name: string }[] = [];
-  for (const s of q.select) {
-    if (s.expr.t === 'star') {
-      if (!q.from) throw new QueryError(62, 'SYNTAX_ERROR', 'SELECT * requires FROM');
-      for (const [name, type] of columns) items.push({ c: { type, ev: (r) => r[name] ?? null, name, hasCol: true, hasAgg: false }, name });
-      continue;
-    }
-    const c = compile(s.expr, { columns, aggs });
-    items.push({ c, name: s.alias ?? c.name });
-  }
-  const where = q.where ? compile(q.where, { columns, aggs: null }) : null;
-  if (where && !isNumeric(where.type) && where.type.k !== 'null') {
-    throw new QueryError(59, 'ILLEGAL_TYPE_OF_COLUMN_FOR_FILTER', `Illegal type ${chName(where.type)} of column for filter`);
-  }
-  const rows = where ? data.filter((r) => truth(where.ev(r)) === true) : data;
-  const isAgg = items.some((x) => x.c.hasAgg);
-  const limit = q.limit === undefined ? Infinity : Number(q.limit);
-  const offset = q.offset === undefined ? 0 : Number(q.offset);
-  const columnsOut = items.map((x) => ({ name: x.name, type: x.c.type }));
-
-  if (isAgg) {
-    const bad = items.find((x) => x.c.hasCol);
-    if (bad) throw new QueryError(215, 'NOT_AN_AGGREGATE', `Column ${bad.c.name} is not under aggregate function and not in GROUP BY`);
-    for (const r of rows) for (const a of aggs) a.feed(r);
-    const out = [items.map((x) => x.c.ev({}))].slice(offset, offset + limit);
-    return { columns: columnsOut, rows: out, rowsRead: data.length, rowsBeforeLimit: 1, hasLimit: q.limit !== undefined };
-  }
-  let sorted = rows;
-  if (q.orderBy.length) {
-    const aliases = new Map(items.map((x) => [x.name, x.c]));
-    const keys = q.orderBy.map((o) => ({
-      ...o,
-      c: o.expr.t === 'col' && !columns.has(o.expr.name) && aliases.has(o.expr.name) ? aliases.get(o.expr.name)! : compile(o.expr, { columns, aggs: null }),
-    }));
-    const decorated = rows.map((r, i) => ({ r, i, k: keys.map((k) => k.c.ev(r)) }));
-    decorated.sort((a, b) => {
-      for (let j = 0; j < keys.length; j++) {
-        const x = a.k[j], y = b.k[j];
-        if (x === null || y === null) {
-          if (x === y) continue;
-          return (x === null) === keys[j].nullsFirst ? -1 : 1; // NULLS LAST by default, for ASC and DESC
-        }
-        const c = compareTotal(x, y);
-        if (c !== 0) return keys[j].desc ? -c : c;
-      }
-      return a.i - b.i; // stable
-    });
-    sorted = decorated.map((d) => d.r);
-  }
-  if (q.limitBy) {
-    const by = q.limitBy.exprs.map((e) => compile(e, { columns, aggs: null }));
-    const n = Number(q.limitBy.n);
-    const seen = new Map<string, number>();
-    sorted = sorted.filter((r) => {
-      const k = JSON.stringify(by.map((c) => toInspectJson(c.ev(r) as never)));
-      const count = seen.get(k) ?? 0;
-      seen.set(k, count + 1);
-      return count < n;
-    });
-  }
-  const page = sorted.slice(offset, offset + limit);
-  return { columns: columnsOut, rows: page.map((r) => items.map((x) => x.c.ev(r))), rowsRead: data.length, rowsBeforeLimit: sorted.length, hasLimit: q.limit !== undefined };
-}
-
-// ---- HTTP ----
-const VERSION = '24.8.1.1-hydrolix-emulator';
-function errorBody(e: QueryError, sql: string): Res {
-  return json(e.httpStatus, { error: `Code: ${e.code}. DB::Exception: ${e.message}. (${e.codeName}) (version ${VERSION})`, query: sql });
-}
-
-function settingFromHeader(req: Req, key: string): string | undefined {
-  // doc §6: X-HDX-query-settings: k=v,k2=v2
-  for (const kv of (header(req, 'x-hdx-query-settings') ?? '').split(',')) {
-    const [k, v] = kv.split('=').map((s) => s.trim());
-    if (k === key && v) return v;
-  }
-  return undefined;
-}
-
-export function handleQuery(state: EmulatorState, req: Req): Res {
+export async function handleQuery(state: EmulatorState, req: Req): Promise<Res> {
   if (req.method !== 'GET' && req.method !== 'POST') return json(405, { error: `Method ${req.method} not allowed`, query: '' });
   const param = req.query.get('query') ?? '';
   const body = req.method === 'POST' ? decodeUtf8(req.body) ?? '' : '';
@@ -299,19 +78,87 @@ export function handleQuery(state: EmulatorState, req: Req): Res {
   if ('error' in auth) {
     // doc §6: Hydrolix answers bad/missing credentials on /query with 400 (not 401).
     const why = auth.error === 'missing' ? 'ContextError no authentication token provided' : 'Authentication failed: password is incorrect, or there is no user with such name';
-    return errorBody(new QueryError(516, 'AUTHENTICATION_FAILED', why), sql);
+    return errorBody(chError(new QueryError(516, 'AUTHENTICATION_FAILED', why)), sql);
   }
-  if (!sql.trim()) return errorBody(new QueryError(62, 'SYNTAX_ERROR', 'Empty query'), sql);
+  const mirrors = mirrorsOf(state);
+  const refs: Ref[] = [];
   try {
-    const q = parseQuery(sql);
-    const format =
-      q.format ?? q.settings.hdx_query_output_format ?? req.query.get('hdx_query_output_format') ?? req.query.get('default_format') ??
-      settingFromHeader(req, 'hdx_query_output_format') ?? 'CSV'; // doc §6: the API defaults to CSV
-    const result = executeQuery(state, q);
-    const out = renderResult(result, format);
-    return { status: 200, headers: { 'content-type': out.contentType, 'x-clickhouse-format': format }, body: out.body };
+    if (!sql.trim()) throw new QueryError(62, 'SYNTAX_ERROR', 'Empty query');
+    const toks = tokenize(sql);
+    const lead = toks.find((t) => !(t.k === 'op' && t.v === '('));
+    if (isKw(lead, ...WRITE_STATEMENTS) || toks.some((t, i) => isKw(t, 'INTO') && isKw(toks[i + 1], 'OUTFILE'))) {
+      throw new QueryError(164, 'READONLY', 'Cannot execute query in readonly mode');
+    }
+    const tail = queryTail(sql, toks);
+    const body = toks.slice(0, tail.end);
+    for (const n of twoPartNames(body)) {
+      const project = state.projectByName(n.first.v);
+      const table = project && [...project.tables.values()].find((t) => t.name === n.second.v);
+      if (table) refs.push({ ...n, table });
+      else if (n.tablePosition && project) throw new QueryError(60, 'UNKNOWN_TABLE', `Table ${n.first.v}.${n.second.v} does not exist`);
+      else if (n.tablePosition && !state.projectByName(n.first.v) && !/^(system|information_schema)$/i.test(n.first.v)) {
+        throw new QueryError(81, 'UNKNOWN_DATABASE', `Database ${n.first.v} does not exist`);
+      }
+    }
+
+    // Hydrolix options (hdx_*): SQL SETTINGS, then ?params, then the header, then table, project, org defaults.
+    const explicit: Record<string, unknown> = {};
+    const engine: Record<string, string> = engineSettings(state);
+    for (const [k, v] of headerSettings(req)) {
+      if (k.startsWith('hdx_')) explicit[k] = v;
+      else engine[k] = /^-?[\d.]+$/.test(v) ? v : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    }
+    for (const [k, v] of req.query) if (k.startsWith('hdx_')) explicit[k] = v;
+    for (const s of tail.settings) {
+      if (s.key.startsWith('hdx_')) explicit[s.key] = s.value;
+      else engine[s.key] = s.raw;
+    }
+    if (explicit.hdx_query_max_result_rows !== undefined) {
+      engine.max_result_rows = String(Number(explicit.hdx_query_max_result_rows));
+      engine.result_overflow_mode = "'throw'";
+    }
+    const format = tail.format ?? String(explicit.hdx_query_output_format ?? req.query.get('default_format') ?? 'CSV'); // doc §6: CSV by default
+
+    const db = await mirrors.engine();
+    const tables = [...new Set(refs.map((r) => r.table))];
+    for (const t of tables) {
+      const project = state.projects.get(t.project) as Project | undefined;
+      const o = { ...state.queryOptions, ...optionsOf(project), ...optionsOf(t), ...explicit };
+      const primary = state.schema(t).find((s) => s.column.primary)?.column.name;
+      if (!primary) continue;
+      await checkTimeRange(db, sql, body, primary, {
+        required: truthy(o.hdx_query_timerange_required),
+        maxSeconds: Number(o.hdx_query_max_timerange_sec ?? 0) || 0,
+      });
+    }
+
+    const names = await mirrors.sync(tables, Date.now);
+    let text = '';
+    let at = 0;
+    for (const r of refs) {
+      text += sql.slice(at, r.first.start) + names.get(r.table)!;
+      at = r.second.end;
+    }
+    text += sql.slice(at, tail.end > 0 ? body[body.length - 1].end : 0);
+    if (Object.keys(engine).length) text += `\nSETTINGS ${Object.entries(engine).map(([k, v]) => `${k} = ${v}`).join(', ')}`;
+
+    const out = await db.query(text, format);
+    return { status: 200, headers: { 'content-type': CONTENT_TYPES[format] ?? 'text/plain; charset=UTF-8', 'x-clickhouse-format': format }, body: out };
   } catch (e) {
-    if (e instanceof QueryError) return errorBody(e, sql);
+    if (e instanceof QueryError) return errorBody(chError(e), sql);
+    if (e instanceof HdxStorageError) return errorBody(e.message, sql);
+    if (e instanceof EngineError) return errorBody(`${publicNames(e.message, refs, await mirrors.engine().then((d) => d.name, () => ''))} (version ${ENGINE_VERSION})`, sql);
     throw e;
   }
+}
+
+/** The engine's names in an error message, back to the `project.table` the query used. */
+function publicNames(msg: string, refs: Ref[], db: string): string {
+  let out = msg;
+  for (const r of refs) {
+    const internal = `t_${r.table.uuid.replace(/-/g, '')}`;
+    const shown = `${r.first.v}.${r.second.v}`;
+    out = out.split(`${db}.\`${internal}\``).join(shown).split(`${db}.${internal}`).join(shown);
+  }
+  return out;
 }

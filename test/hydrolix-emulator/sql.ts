@@ -1,66 +1,76 @@
-// Tokenizer + recursive-descent parser for the tiny ClickHouse SELECT subset the connector needs.
+// Just enough lexing of ClickHouse SQL to pass a query on to the real engine: find `project.table`
+// references, the trailing SETTINGS / FORMAT clauses, and comparisons on a column. Parsing and
+// evaluation are ClickHouse's own (see engine.ts); nothing here decides what a query means.
 
 export class QueryError extends Error {
-  constructor(readonly code: number, readonly codeName: string, message: string, readonly httpStatus = 400) {
+  constructor(readonly code: number, readonly codeName: string, message: string) {
     super(message);
   }
 }
 const syntaxError = (msg: string, pos: number) => new QueryError(62, 'SYNTAX_ERROR', `Syntax error at position ${pos}: ${msg}`);
 
-type TokKind = 'ident' | 'qident' | 'num' | 'str' | 'op' | 'eof';
-interface Tok {
+/** ident: bare word; qident: `quoted` or "quoted" identifier (v decoded); str: 'literal' or heredoc (v decoded). */
+export type TokKind = 'ident' | 'qident' | 'str' | 'num' | 'op';
+export interface Tok {
   k: TokKind;
   v: string;
-  pos: number;
+  start: number;
+  end: number;
 }
 
-const OPS = ['>=', '<=', '!=', '<>', '==', '=', '<', '>', '(', ')', ',', '.', '*', ';', '-'];
+const MULTI_OPS = ['<=>', '::', '->', '<=', '>=', '!=', '<>', '==', '||'];
+const isIdentStart = (c: string) => /[A-Za-z_]/.test(c) || c.charCodeAt(0) >= 0x80;
+const isIdentChar = (c: string) => /[A-Za-z0-9_$]/.test(c) || c.charCodeAt(0) >= 0x80;
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f', a: '\x07', v: '\v', e: '\x1b' };
 
+/** Tokens of a query, comments and whitespace dropped; `start`/`end` index the original text. */
 export function tokenize(sql: string): Tok[] {
   const toks: Tok[] = [];
   let i = 0;
   while (i < sql.length) {
     const c = sql[i];
     if (/\s/.test(c)) { i++; continue; }
-    if (sql.startsWith('--', i)) { while (i < sql.length && sql[i] !== '\n') i++; continue; }
+    if (sql.startsWith('--', i) || (c === '#' && (sql[i + 1] === ' ' || sql[i + 1] === '!'))) {
+      while (i < sql.length && sql[i] !== '\n') i++;
+      continue;
+    }
     if (sql.startsWith('/*', i)) {
-      const end = sql.indexOf('*/', i + 2);
-      if (end < 0) throw syntaxError('unterminated comment', i);
-      i = end + 2;
+      // ClickHouse comments nest.
+      let depth = 0;
+      const start = i;
+      do {
+        if (sql.startsWith('/*', i)) { depth++; i += 2; } else if (sql.startsWith('*/', i)) { depth--; i += 2; } else i++;
+      } while (depth > 0 && i < sql.length);
+      if (depth > 0) throw syntaxError('unterminated comment', start);
       continue;
     }
     const start = i;
-    if (/[A-Za-z_]/.test(c)) {
-      while (i < sql.length && /[A-Za-z0-9_]/.test(sql[i])) i++;
-      toks.push({ k: 'ident', v: sql.slice(start, i), pos: start });
+    if (isIdentStart(c)) {
+      while (i < sql.length && isIdentChar(sql[i])) i++;
+      toks.push({ k: 'ident', v: sql.slice(start, i), start, end: i });
       continue;
     }
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
-      while (/[0-9]/.test(sql[i] ?? '')) i++;
-      if (sql[i] === '.') { i++; while (/[0-9]/.test(sql[i] ?? '')) i++; }
-      if (/[eE]/.test(sql[i] ?? '') && /[-+0-9]/.test(sql[i + 1] ?? '')) {
-        i += 2;
-        while (/[0-9]/.test(sql[i] ?? '')) i++;
-      }
-      if (/[A-Za-z_]/.test(sql[i] ?? '')) throw syntaxError(`bad number ${sql.slice(start, i + 1)}`, start);
-      toks.push({ k: 'num', v: sql.slice(start, i), pos: start });
+    const prev = toks[toks.length - 1];
+    const afterOperand = prev && (prev.k === 'ident' || prev.k === 'qident' || (prev.k === 'op' && (prev.v === ')' || prev.v === ']')));
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? '') && !afterOperand)) {
+      // Loose: digits, letters, '_' and '.', plus an exponent sign (1e-5, 0x1F, 1_000, 1.5).
+      while (i < sql.length && (/[0-9A-Za-z_.]/.test(sql[i]) || ((sql[i] === '-' || sql[i] === '+') && /[eE]/.test(sql[i - 1]) && !/^0x/i.test(sql.slice(start, i))))) i++;
+      toks.push({ k: 'num', v: sql.slice(start, i), start, end: i });
       continue;
     }
     if (c === "'" || c === '`' || c === '"') {
-      // 'string' literal, `ident` / "ident"; backslash escapes and doubled quotes in all three.
       i++;
       let out = '';
       for (;;) {
         if (i >= sql.length) throw syntaxError('unterminated quoted token', start);
         const d = sql[i];
         if (d === '\\') {
-          const e = sql[i + 1];
-          const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f', a: '\x07', v: '\v', e: '\x1b' };
+          const e = sql[i + 1] ?? '';
           if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(sql.slice(i + 2, i + 4))) {
             out += String.fromCharCode(parseInt(sql.slice(i + 2, i + 4), 16));
             i += 4;
           } else {
-            out += map[e] ?? e ?? '';
+            out += ESCAPES[e] ?? e;
             i += 2;
           }
           continue;
@@ -73,237 +83,187 @@ export function tokenize(sql: string): Tok[] {
         out += d;
         i++;
       }
-      toks.push({ k: c === "'" ? 'str' : 'qident', v: out, pos: start });
+      toks.push({ k: c === "'" ? 'str' : 'qident', v: out, start, end: i });
       continue;
     }
-    const op = OPS.find((o) => sql.startsWith(o, i));
-    if (!op) throw syntaxError(`unexpected character ${JSON.stringify(c)}`, i);
-    toks.push({ k: 'op', v: op, pos: i });
+    if (c === '$') {
+      const m = /^\$([A-Za-z0-9_]*)\$/.exec(sql.slice(i));
+      if (m) {
+        const close = sql.indexOf(m[0], i + m[0].length);
+        if (close < 0) throw syntaxError('unterminated heredoc', start);
+        toks.push({ k: 'str', v: sql.slice(i + m[0].length, close), start, end: close + m[0].length });
+        i = close + m[0].length;
+        continue;
+      }
+    }
+    const op = MULTI_OPS.find((o) => sql.startsWith(o, i)) ?? c;
+    toks.push({ k: 'op', v: op, start, end: i + op.length });
     i += op.length;
   }
-  toks.push({ k: 'eof', v: '', pos: sql.length });
   return toks;
 }
 
-export type CmpOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
-export type Expr =
-  | { t: 'col'; name: string; pos: number }
-  | { t: 'star'; pos: number }
-  | { t: 'int'; text: string }
-  | { t: 'float'; text: string }
-  | { t: 'str'; v: string }
-  | { t: 'null' }
-  | { t: 'bool'; v: boolean }
-  | { t: 'func'; name: string; args: Expr[]; pos: number }
-  | { t: 'tuple'; items: Expr[] }
-  | { t: 'cmp'; op: CmpOp; l: Expr; r: Expr }
-  | { t: 'logic'; op: 'and' | 'or'; l: Expr; r: Expr }
-  | { t: 'not'; e: Expr }
-  | { t: 'isnull'; e: Expr; neg: boolean };
+export const isKw = (t: Tok | undefined, ...words: string[]): boolean => t?.k === 'ident' && words.includes(t.v.toUpperCase());
+const isOp = (t: Tok | undefined, ...ops: string[]): boolean => t?.k === 'op' && ops.includes(t.v);
+const isName = (t: Tok | undefined): boolean => t?.k === 'ident' || t?.k === 'qident';
 
-export interface SelectItem {
-  expr: Expr;
-  alias?: string;
+/** `a.b` two-part names (tokens i, i+2), the candidates for `project.table`. */
+export interface TwoPartName {
+  first: Tok;
+  second: Tok;
+  /** After FROM or JOIN: certainly a table, so an unknown one is an error rather than, say, a column. */
+  tablePosition: boolean;
 }
-export interface Query {
-  select: SelectItem[];
-  from?: { project: string; table: string };
-  where?: Expr;
-  orderBy: { expr: Expr; desc: boolean; nullsFirst: boolean }[];
-  limit?: bigint;
-  offset?: bigint;
-  /** ClickHouse `LIMIT n BY expr, ...`: at most n rows per distinct value of the expressions. */
-  limitBy?: { n: bigint; exprs: Expr[] };
+export function twoPartNames(toks: Tok[]): TwoPartName[] {
+  const out: TwoPartName[] = [];
+  for (let i = 0; i + 2 < toks.length; i++) {
+    if (!isName(toks[i]) || !isOp(toks[i + 1], '.') || !isName(toks[i + 2])) continue;
+    if (isOp(toks[i - 1], '.')) continue; // the tail of a longer chain
+    out.push({ first: toks[i], second: toks[i + 2], tablePosition: isKw(toks[i - 1], 'FROM', 'JOIN') });
+    i += 2;
+  }
+  return out;
+}
+
+/** Parenthesis depth before each token. */
+export function depths(toks: Tok[]): number[] {
+  const out: number[] = [];
+  let d = 0;
+  for (const t of toks) {
+    if (isOp(t, ')', ']', '}')) d--;
+    out.push(d);
+    if (isOp(t, '(', '[', '{')) d++;
+  }
+  return out;
+}
+
+export interface Setting {
+  key: string;
+  /** The value with a string literal decoded (`'24.8'` → `24.8`). */
+  value: string;
+  /** The value as written, for passing on. */
+  raw: string;
+}
+export interface Tail {
+  /** Settings of the trailing SETTINGS clause(s), in order. */
+  settings: Setting[];
   format?: string;
-  settings: Record<string, string>;
+  /** Token index where the trailing clauses (and a final `;`) begin: the query proper is toks[0, end). */
+  end: number;
 }
 
-const RESERVED = new Set(['select', 'from', 'where', 'order', 'by', 'limit', 'offset', 'format', 'settings', 'as', 'and', 'or', 'not', 'is', 'null', 'asc', 'desc', 'nulls', 'first', 'last', 'true', 'false', 'group', 'having']);
-
-class Parser {
-  i = 0;
-  constructor(readonly toks: Tok[]) {}
-  get t(): Tok {
-    return this.toks[this.i];
-  }
-  kw(word: string): boolean {
-    const t = this.t;
-    if (t.k === 'ident' && t.v.toLowerCase() === word) {
-      this.i++;
-      return true;
+/** The top-level `SETTINGS k=v, …` and `FORMAT name` clauses ending the query, in either order. */
+export function queryTail(sql: string, toks: Tok[]): Tail {
+  const d = depths(toks);
+  let n = toks.length;
+  if (isOp(toks[n - 1], ';')) n--;
+  const tail: Tail = { settings: [], end: n };
+  // Walk backwards over clauses that reach the end of the query.
+  for (;;) {
+    const e = tail.end;
+    if (e >= 2 && isKw(toks[e - 2], 'FORMAT') && isName(toks[e - 1]) && d[e - 2] === 0 && tail.format === undefined) {
+      tail.format = toks[e - 1].v;
+      tail.end = e - 2;
+      continue;
     }
-    return false;
-  }
-  expectKw(word: string): void {
-    if (!this.kw(word)) throw syntaxError(`expected ${word.toUpperCase()}, got ${this.describe()}`, this.t.pos);
-  }
-  op(o: string): boolean {
-    if (this.t.k === 'op' && this.t.v === o) {
-      this.i++;
-      return true;
+    const s = settingsClauseEndingAt(sql, toks, d, e);
+    if (s) {
+      tail.settings.unshift(...s.settings);
+      tail.end = s.start;
+      continue;
     }
-    return false;
-  }
-  expectOp(o: string): void {
-    if (!this.op(o)) throw syntaxError(`expected '${o}', got ${this.describe()}`, this.t.pos);
-  }
-  describe(): string {
-    return this.t.k === 'eof' ? 'end of query' : `'${this.t.v}'`;
-  }
-  ident(): string {
-    const t = this.t;
-    if (t.k === 'qident' || (t.k === 'ident' && !RESERVED.has(t.v.toLowerCase()))) {
-      this.i++;
-      return t.v;
-    }
-    throw syntaxError(`expected identifier, got ${this.describe()}`, t.pos);
-  }
-
-  query(): Query {
-    this.expectKw('select');
-    const q: Query = { select: [], orderBy: [], settings: {} };
-    do {
-      const expr = this.expr();
-      let alias: string | undefined;
-      if (this.kw('as')) alias = this.ident();
-      q.select.push({ expr, alias });
-    } while (this.op(','));
-    if (this.kw('from')) {
-      const a = this.ident();
-      if (this.op('.')) q.from = { project: a, table: this.ident() };
-      else q.from = { project: '', table: a }; // Hydrolix tables are always project.table
-    }
-    if (this.kw('where')) q.where = this.expr();
-    if (this.t.k === 'ident' && ['group', 'having'].includes(this.t.v.toLowerCase())) {
-      throw new QueryError(48, 'NOT_IMPLEMENTED', `${this.t.v.toUpperCase()} is not supported by the emulator`);
-    }
-    if (this.kw('order')) {
-      this.expectKw('by');
-      do {
-        const expr = this.expr();
-        const desc = this.kw('desc') ? true : (this.kw('asc'), false);
-        let nullsFirst = false;
-        if (this.kw('nulls')) {
-          if (this.kw('first')) nullsFirst = true;
-          else this.expectKw('last');
-        }
-        q.orderBy.push({ expr, desc, nullsFirst });
-      } while (this.op(','));
-    }
-    if (this.kw('limit')) {
-      let a: bigint | undefined = this.uint();
-      if (this.kw('by')) {
-        const exprs: Expr[] = [];
-        do exprs.push(this.expr());
-        while (this.op(','));
-        q.limitBy = { n: a, exprs };
-        a = this.kw('limit') ? this.uint() : undefined; // LIMIT n BY x may be followed by a plain LIMIT
-      }
-      if (a !== undefined) {
-        if (this.op(',')) {
-          q.offset = a;
-          q.limit = this.uint();
-        } else {
-          q.limit = a;
-          if (this.kw('offset')) q.offset = this.uint();
-        }
-      }
-    }
-    for (let n = 0; n < 2; n++) {
-      if (this.kw('settings')) {
-        do {
-          const k = this.ident();
-          this.expectOp('=');
-          const v = this.t;
-          if (v.k !== 'num' && v.k !== 'str' && v.k !== 'ident') throw syntaxError('expected setting value', v.pos);
-          this.i++;
-          q.settings[k] = v.v;
-        } while (this.op(','));
-      }
-      if (this.kw('format')) q.format = this.ident();
-    }
-    this.op(';');
-    if (this.t.k !== 'eof') throw syntaxError(`unexpected ${this.describe()}`, this.t.pos);
-    return q;
-  }
-  uint(): bigint {
-    const t = this.t;
-    if (t.k !== 'num' || !/^\d+$/.test(t.v)) throw syntaxError(`expected unsigned integer, got ${this.describe()}`, t.pos);
-    this.i++;
-    return BigInt(t.v);
-  }
-
-  // precedence: OR < AND < NOT < comparison / IS NULL < primary
-  expr(): Expr {
-    let l = this.and();
-    while (this.kw('or')) l = { t: 'logic', op: 'or', l, r: this.and() };
-    return l;
-  }
-  and(): Expr {
-    let l = this.not();
-    while (this.kw('and')) l = { t: 'logic', op: 'and', l, r: this.not() };
-    return l;
-  }
-  not(): Expr {
-    if (this.kw('not')) return { t: 'not', e: this.not() };
-    return this.cmp();
-  }
-  cmp(): Expr {
-    const l = this.primary();
-    const t = this.t;
-    if (t.k === 'op' && ['=', '==', '!=', '<>', '<', '<=', '>', '>='].includes(t.v)) {
-      this.i++;
-      const op = (t.v === '==' ? '=' : t.v === '<>' ? '!=' : t.v) as CmpOp;
-      return { t: 'cmp', op, l, r: this.primary() };
-    }
-    if (this.kw('is')) {
-      const neg = this.kw('not');
-      this.expectKw('null');
-      return { t: 'isnull', e: l, neg };
-    }
-    return l;
-  }
-  primary(): Expr {
-    const t = this.t;
-    if (t.k === 'num') {
-      this.i++;
-      return /^\d+$/.test(t.v) ? { t: 'int', text: t.v } : { t: 'float', text: t.v };
-    }
-    if (t.k === 'op' && t.v === '-' && this.toks[this.i + 1].k === 'num') {
-      this.i += 2;
-      const v = this.toks[this.i - 1].v;
-      return /^\d+$/.test(v) ? { t: 'int', text: '-' + v } : { t: 'float', text: '-' + v };
-    }
-    if (t.k === 'str') {
-      this.i++;
-      return { t: 'str', v: t.v };
-    }
-    if (this.op('*')) return { t: 'star', pos: t.pos };
-    if (this.op('(')) {
-      const items = [this.expr()];
-      while (this.op(',')) items.push(this.expr());
-      this.expectOp(')');
-      return items.length === 1 ? items[0] : { t: 'tuple', items };
-    }
-    if (t.k === 'ident') {
-      const lw = t.v.toLowerCase();
-      if (lw === 'null') { this.i++; return { t: 'null' }; }
-      if (lw === 'true' || lw === 'false') { this.i++; return { t: 'bool', v: lw === 'true' }; }
-    }
-    if (t.k === 'ident' && this.toks[this.i + 1].k === 'op' && this.toks[this.i + 1].v === '(') {
-      this.i += 2;
-      const args: Expr[] = [];
-      if (!this.op(')')) {
-        do args.push(this.expr());
-        while (this.op(','));
-        this.expectOp(')');
-      }
-      return t.v.toLowerCase() === 'tuple' ? { t: 'tuple', items: args } : { t: 'func', name: t.v, args, pos: t.pos };
-    }
-    return { t: 'col', name: this.ident(), pos: t.pos };
+    return tail;
   }
 }
 
-export function parseQuery(sql: string): Query {
-  return new Parser(tokenize(sql)).query();
+function settingsClauseEndingAt(sql: string, toks: Tok[], d: number[], end: number): { start: number; settings: Setting[] } | null {
+  // Find the nearest top-level SETTINGS before `end`, then check it parses as k = v (, k = v)* up to `end`.
+  for (let i = end - 1; i >= 0; i--) {
+    if (!(isKw(toks[i], 'SETTINGS') && d[i] === 0)) continue;
+    const settings: Setting[] = [];
+    let j = i + 1;
+    while (j < end) {
+      if (!isName(toks[j]) || !isOp(toks[j + 1], '=')) return null;
+      const key = toks[j].v;
+      j += 2;
+      const v0 = j;
+      while (j < end && !(isOp(toks[j], ',') && d[j] === 0)) j++;
+      if (j === v0) return null;
+      const vt = toks.slice(v0, j);
+      const raw = sql.slice(vt[0].start, vt[vt.length - 1].end);
+      settings.push({ key, value: vt.length === 1 && vt[0].k !== 'op' ? vt[0].v : raw, raw });
+      if (j < end) j++; // the comma
+    }
+    return settings.length ? { start: i, settings } : null;
+  }
+  return null;
+}
+
+const STOP_WORDS = ['AND', 'OR', 'WHERE', 'PREWHERE', 'HAVING', 'GROUP', 'ORDER', 'LIMIT', 'SETTINGS', 'FORMAT', 'UNION', 'WINDOW', 'QUALIFY',
+  'INTERSECT', 'EXCEPT', 'THEN', 'ELSE', 'END', 'WHEN', 'NOT', 'SELECT', 'FROM', 'ON', 'USING', 'JOIN', 'OFFSET', 'BETWEEN'];
+const CMP = ['<', '<=', '>', '>=', '=', '=='];
+const FLIP: Record<string, Bound['op']> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=', '==': '=' };
+const SAME: Record<string, Bound['op']> = { '<': '<', '<=': '<=', '>': '>', '>=': '>=', '=': '=', '==': '=' };
+
+/** A comparison bound on a column: `col > X` gives `{op: '>', expr: X}` (operands flipped to put the column left). */
+export interface Bound {
+  op: '<' | '<=' | '>' | '>=' | '=';
+  /** The other operand's source text (to be evaluated by the engine). */
+  expr: string;
+}
+
+/**
+ * Comparisons of `column` (bare or qualified) with an operand, in WHERE / PREWHERE clauses:
+ * `col op X`, `X op col`, `col BETWEEN X AND Y`. Found by position, not by full parsing: a
+ * comparison under OR still counts (the same leniency a pruning check based on predicates has).
+ */
+export function columnBounds(sql: string, toks: Tok[], column: string): Bound[] {
+  const d = depths(toks);
+  // The clause each token belongs to: the latest clause keyword at its depth or an enclosing one.
+  const clause: string[] = [];
+  const open: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    open.length = d[i] + 1; // leaving a parenthesis ends the clauses opened inside it
+    if (isKw(toks[i], 'SELECT', 'FROM', 'WHERE', 'PREWHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'SETTINGS', 'FORMAT', 'ON', 'USING', 'WITH', 'WINDOW', 'QUALIFY')) {
+      open[d[i]] = toks[i].v.toUpperCase();
+    }
+    let c = '';
+    for (let k = d[i]; k >= 0 && !c; k--) c = open[k] ?? '';
+    clause.push(c);
+  }
+  const text = (a: number, b: number) => sql.slice(toks[a].start, toks[b - 1].end);
+  // Operand after position i (exclusive of a trailing stop word), at the same depth.
+  const forward = (i: number): number => {
+    let j = i;
+    while (j < toks.length && d[j] >= d[i] && !(d[j] === d[i] && (isOp(toks[j], ',', ';') || isKw(toks[j], ...STOP_WORDS)))) j++;
+    return j;
+  };
+  const backward = (i: number): number => {
+    let j = i;
+    while (j >= 0 && d[j] >= d[i] && !(d[j] === d[i] && (isOp(toks[j], ',') || isKw(toks[j], ...STOP_WORDS)))) j--;
+    return j + 1;
+  };
+  const out: Bound[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    if (!isName(toks[i]) || toks[i].v !== column || (clause[i] !== 'WHERE' && clause[i] !== 'PREWHERE')) continue;
+    if (isOp(toks[i + 1], '.') || isOp(toks[i + 1], '(')) continue; // a qualifier or a function name, not the column
+    const first = isOp(toks[i - 1], '.') && isName(toks[i - 2]) ? i - 2 : i;
+    const next = toks[i + 1];
+    if (next?.k === 'op' && CMP.includes(next.v)) {
+      const end = forward(i + 2);
+      if (end > i + 2) out.push({ op: SAME[next.v], expr: text(i + 2, end) });
+    } else if (isKw(next, 'BETWEEN') && !isKw(toks[first - 1], 'NOT')) {
+      const loEnd = forward(i + 2);
+      if (isKw(toks[loEnd], 'AND')) {
+        const hiEnd = forward(loEnd + 1);
+        if (loEnd > i + 2 && hiEnd > loEnd + 1) out.push({ op: '>=', expr: text(i + 2, loEnd) }, { op: '<=', expr: text(loEnd + 1, hiEnd) });
+      }
+    }
+    const prev = toks[first - 1];
+    if (prev?.k === 'op' && CMP.includes(prev.v)) {
+      const start = backward(first - 2);
+      if (start < first - 1) out.push({ op: FLIP[prev.v], expr: text(start, first - 1) });
+    }
+  }
+  return out;
 }

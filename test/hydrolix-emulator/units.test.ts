@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDateTime, parseGoTime } from './datetime';
 import { JsonNumber, parseJson, parseJsonSequence, stringifyExact } from './json';
-import { parseQuery } from './sql';
+import { columnBounds, queryTail, tokenize, twoPartNames } from './sql';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -58,19 +58,34 @@ describe('exact JSON', () => {
   });
 });
 
-describe('SQL parser', () => {
-  it('parses the connector subset', () => {
-    const q = parseQuery("SELECT count() AS n, max(tuple(ts, `id`)) AS hi FROM `proj`.tbl WHERE (ts, id) > ('2024-01-01 00:00:00', 5) AND NOT x IS NULL ORDER BY ts DESC, id LIMIT 10 OFFSET 2 SETTINGS a=1 FORMAT JSON;");
-    expect(q.select).toHaveLength(2);
-    expect(q.from).toEqual({ project: 'proj', table: 'tbl' });
-    expect(q.orderBy.map((o) => o.desc)).toEqual([true, false]);
-    expect(q.limit).toBe(10n);
-    expect(q.offset).toBe(2n);
-    expect(q.format).toBe('JSON');
+describe('SQL lexing for the engine', () => {
+  const sql = "SELECT count() AS n, max(tuple(ts, `id`)) AS hi FROM `proj`.tbl -- proj.other\nWHERE name = 'proj.tbl' AND (ts, id) > ('2024-01-01 00:00:00', 5) ORDER BY ts DESC LIMIT 10 SETTINGS a=1, hdx_query_output_format='JSON' FORMAT JSON;";
+  it('finds project.table names, not strings or comments', () => {
+    const names = twoPartNames(tokenize(sql));
+    expect(names.map((n) => [n.first.v, n.second.v, n.tablePosition])).toEqual([['proj', 'tbl', true]]);
+    expect(twoPartNames(tokenize('SELECT a.b.c, x.y FROM "p"."t" JOIN q.r ON 1')).map((n) => `${n.first.v}.${n.second.v}:${n.tablePosition}`))
+      .toEqual(['a.b:false', 'x.y:false', 'p.t:true', 'q.r:true']);
   });
-  it('reports syntax errors with Code 62', () => {
-    expect(() => parseQuery('SELECT FROM x')).toThrow(/Syntax error/);
-    expect(() => parseQuery("SELECT 'unterminated")).toThrow(/Syntax error/);
-    expect(() => parseQuery('SELECT a FROM p.t WHERE')).toThrow(/Syntax error/);
+  it('splits off the trailing SETTINGS and FORMAT clauses', () => {
+    const toks = tokenize(sql);
+    const tail = queryTail(sql, toks);
+    expect(tail.format).toBe('JSON');
+    expect(tail.settings).toEqual([{ key: 'a', value: '1', raw: '1' }, { key: 'hdx_query_output_format', value: 'JSON', raw: "'JSON'" }]);
+    expect(toks[tail.end - 1].v).toBe('10');
+    const sub = 'SELECT * FROM (SELECT 1 SETTINGS max_threads=1) SETTINGS x = -1 FORMAT CSV';
+    const t2 = queryTail(sub, tokenize(sub));
+    expect(t2.settings).toEqual([{ key: 'x', value: '-1', raw: '-1' }]);
+    expect(queryTail('SELECT format FROM t', tokenize('SELECT format FROM t')).format).toBeUndefined();
+  });
+  it('finds comparison bounds on a column in WHERE clauses only', () => {
+    const q = "SELECT ts FROM p.t WHERE t.ts >= '2024-01-01' AND now() > ts AND ts BETWEEN 1 AND 2 + 3 AND (x OR ts = toDateTime('2024-01-02')) ORDER BY ts > 5";
+    expect(columnBounds(q, tokenize(q), 'ts')).toEqual([
+      { op: '>=', expr: "'2024-01-01'" }, { op: '<', expr: 'now()' }, { op: '>=', expr: '1' }, { op: '<=', expr: '2 + 3' }, { op: '=', expr: "toDateTime('2024-01-02')" },
+    ]);
+    expect(columnBounds('SELECT ts > 1 FROM p.t', tokenize('SELECT ts > 1 FROM p.t'), 'ts')).toEqual([]);
+  });
+  it('reports lexical errors with Code 62', () => {
+    expect(() => tokenize("SELECT 'unterminated")).toThrow(/Syntax error/);
+    expect(() => tokenize('SELECT /* open')).toThrow(/Syntax error/);
   });
 });
