@@ -156,11 +156,13 @@ describe('HydrolixDestination against a fake API', () => {
   });
 
   it('landedRows queries with tuple bounds and parses 64-bit keys', async () => {
+    await new HydrolixDestination(settingsFor(fake.url)).createTable({ table: 'orders', namespace: 'p' }, schema);
     const dest = new HydrolixDestination(settingsFor(fake.url));
     const r = await dest.landedRows({ table: 'orders', namespace: 'p' }, schema, { after: ['5'], upTo: ['18446744073709551615'] });
     expect(r).toEqual({ rows: 2, lastKey: ['18446744073709551615'] });
     expect(fake.queries[0]).toBe(
-      'SELECT count() AS n, max(tuple(`id`)) AS last_key FROM `p`.`orders` WHERE tuple(`id`) > tuple(5) AND tuple(`id`) <= tuple(18446744073709551615) FORMAT JSON',
+      'SELECT count() AS n, max(tuple(`id`)) AS last_key FROM `p`.`orders` WHERE tuple(`id`) > tuple(5) AND tuple(`id`) <= tuple(18446744073709551615) ' +
+        "AND `_es_ingested_at` >= '1970-01-01 00:00:00' AND `_es_ingested_at` <= '2106-02-07 06:28:15' SETTINGS hdx_query_max_timerange_sec = 0 FORMAT JSON",
     );
   });
 });

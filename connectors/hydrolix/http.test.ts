@@ -51,10 +51,10 @@ describe('retry policy', () => {
       calls++;
       reply(res, 400, { detail: '  bad   transform \n' });
     });
-    const dest = new HydrolixDestination(settingsFor(url, { token: 'tok-SECRET', username: undefined, password: undefined }));
-    const schema = { name: 's', columns: [{ name: 'id', type: { kind: 'int', bits: 32, unsigned: false } as const, nullable: false, sourceType: 'int' }], key: ['id'], keySource: 'primary' as const };
-    const err = await dest.landedRows({ table: 't' }, schema, { after: null, upTo: null }).catch((e) => e);
-    await dest.disconnect();
+    const http = new HttpClient(url, { maxRetries: 5, baseMs: 1 });
+    const auth = new HydrolixAuth(http, settingsFor(url, { token: 'tok-SECRET', username: undefined, password: undefined }));
+    const err = await auth.expect({ method: 'POST', path: '/query', what: 'query epic_shelter.t', body: 'SELECT 1' }).catch((e) => e);
+    await http.close();
     expect(err).toBeInstanceOf(PermanentError);
     expect(err.message).toBe(`Hydrolix query epic_shelter.t at ${new URL(url).host} failed: HTTP 400: bad transform`);
     expect(calls).toBe(1);

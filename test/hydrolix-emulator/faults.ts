@@ -29,12 +29,15 @@ export function handleControl(state: EmulatorState, req: Req): Res {
     switch (key) {
       case 'POST faults': {
         const b = body(req);
-        if (!b || !Number.isInteger(b.status)) return json(400, { error: 'body must be {status, count?, durationMs?, path?, retryAfterSeconds?}' });
+        const kinds = ['refuse', 'store-then-status', 'store-then-drop', 'drop'];
+        if (!b || (b.kind !== undefined && !kinds.includes(b.kind)) || (!String(b.kind).endsWith('drop') && !Number.isInteger(b.status))) {
+          return json(400, { error: `body must be {status, kind? (${kinds.join('|')}), count?, durationMs?, path?, retryAfterSeconds?}` });
+        }
         if (b.path !== undefined && !PATHS.has(b.path)) return json(400, { error: 'path must be ingest|config|query|any' });
         for (const k of ['count', 'durationMs', 'retryAfterSeconds']) {
           if (b[k] !== undefined && !(Number.isFinite(b[k]) && b[k] >= 0)) return json(400, { error: `${k} must be a non-negative number` });
         }
-        state.injectFault({ status: b.status, count: b.count, durationMs: b.durationMs, path: b.path as FaultPath, retryAfterSeconds: b.retryAfterSeconds });
+        state.injectFault({ status: b.status, kind: b.kind, count: b.count, durationMs: b.durationMs, path: b.path as FaultPath, retryAfterSeconds: b.retryAfterSeconds });
         return json(200, { ok: true, faults: state.faults.length });
       }
       case 'DELETE faults':

@@ -13,6 +13,8 @@ export interface Res {
   status: number;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** Close the connection instead of answering (an injected lost answer). */
+  drop?: boolean;
 }
 
 export const json = (status: number, obj: unknown, headers: Record<string, string> = {}): Res => ({

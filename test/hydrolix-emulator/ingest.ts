@@ -2,10 +2,10 @@
 import { gunzipSync } from 'node:zlib';
 import { authenticate } from './auth';
 import { decodeUtf8, header, json, mediaType, Req, Res } from './http';
-import { isJsonObject, JsonParseError, JsonValue, parseJsonSequence, toPlain } from './json';
+import { isJsonObject, JsonNumber, JsonParseError, JsonValue, parseJsonSequence, toPlain } from './json';
 import type { EmulatorState, Table, Transform } from './state';
-import { parseRow, RowError } from './transform';
-import { Value } from './values';
+import { CompiledTransform, parseRow, RowError, WindowSettings } from './transform';
+import { DT, Value } from './values';
 
 const MAX_REASONS = 10;
 
@@ -91,7 +91,7 @@ export function handleIngest(state: EmulatorState, req: Req): Res {
   const reasons: string[] = [];
   for (let i = 0; i < inputs.length; i++) {
     try {
-      accepted.push(parseRow(inputs[i], transform.compiled, window, now));
+      accepted.push(parseInput(state, inputs[i], transform.compiled, window, now));
     } catch (e) {
       if (!(e instanceof RowError)) throw e;
       const reason = `row ${i}: ${e.message}`;
@@ -99,19 +99,60 @@ export function handleIngest(state: EmulatorState, req: Req): Res {
       table.rejects.push({ row: toPlain(inputs[i]), reason, transform: transform.name, at: new Date(now).toISOString() });
     }
   }
-  store(table, accepted);
+  store(state, table, transform.compiled, accepted, now);
   state.stats.rowsReceived += inputs.length;
   state.stats.rowsAccepted += accepted.length;
   state.stats.rowsRejected += inputs.length - accepted.length;
-  if (accepted.length === inputs.length) return json(200, { code: 200, message: 'success' });
+  if (accepted.length === inputs.length || state.rejectStatus === 200) return json(200, { code: 200, message: 'success' });
   // UNCONFIRMED body (doc §4 "suggested emulator behaviour"): 207 + summary, also when every row is rejected,
   // because real Hydrolix accepts the request and writes bad rows to reject files asynchronously.
   return json(207, { code: 207, message: 'some rows were rejected', accepted: accepted.length, rejected: inputs.length - accepted.length, reasons });
 }
 
-function store(table: Table, rows: Record<string, Value>[]): void {
+/** parseRow, after the cluster's own parse failures (EmulatorOptions.parseFailures). */
+export function parseInput(state: EmulatorState, input: JsonValue, t: CompiledTransform, w: WindowSettings, now: number): Record<string, Value> {
+  if (isJsonObject(input)) {
+    for (const f of state.parseFailures) {
+      const c = t.columns.find((x) => x.name === f.column);
+      const v = c ? input[c.source] : undefined;
+      if (v === undefined || v === null) continue;
+      const text = v instanceof JsonNumber ? v.text : typeof v === 'string' ? v : JSON.stringify(toPlain(v));
+      if (new RegExp(f.pattern).test(text)) throw new RowError(`column "${f.column}": ${f.reason}`);
+    }
+  }
+  return parseRow(input, t, w, now);
+}
+
+function store(state: EmulatorState, table: Table, t: CompiledTransform, rows: Record<string, Value>[], now: number): void {
   if (!rows.length) return;
   for (const r of rows) table.rows.push(r); // no spread: huge batches would overflow the call stack
   table.partitions++; // each accepted request becomes (at least) one partition
+  if (state.visibility === 'partitions') stampVisibility(state, table, t, rows, now);
+  else if (table.visibleAt) for (let i = 0; i < rows.length; i++) table.visibleAt.push(now);
+}
+
+/**
+ * `visibility: 'partitions'`: a row joins its temperature's open partition (a new one opens when the
+ * last has closed) and is queryable once that partition closes, `*_max_open_seconds` after it opened,
+ * plus indexing. Hot rows are those within stream.hot_data_max_age_minutes of now (doc §4). Closing
+ * early when idle is not modelled: rows show up no sooner than on a cluster, which is the side that
+ * breaks a client that asks too soon.
+ */
+function stampVisibility(state: EmulatorState, table: Table, t: CompiledTransform, rows: Record<string, Value>[], now: number): void {
+  const stream = table.settings.stream ?? {};
+  const seconds = (k: string, d: number) => (typeof stream[k] === 'number' ? stream[k] : d);
+  const hotAgeMs = seconds('hot_data_max_age_minutes', 3) * 60_000;
+  const visibleAt = (table.visibleAt ??= table.rows.slice(0, table.rows.length - rows.length).map(() => 0));
+  const open = (table.openPartitions ??= {});
+  for (const r of rows) {
+    const ts = r[t.primary.name];
+    const temp = ts instanceof DT && ts.ms >= now - hotAgeMs ? 'hot' : 'cold';
+    let p = open[temp];
+    if (!p || p.closesAt <= now) {
+      p = { openedAt: now, closesAt: now + seconds(`${temp}_data_max_open_seconds`, temp === 'hot' ? 60 : 300) * 1000 };
+      open[temp] = p;
+    }
+    visibleAt.push(p.closesAt + state.indexingDelayMs);
+  }
 }
 

@@ -5,7 +5,15 @@ import { chName, QType, toInspectJson, Value } from './values';
 
 export type FaultPath = 'ingest' | 'config' | 'query' | 'any';
 export interface FaultSpec {
+  /** The status answered (ignored for `drop`). */
   status: number;
+  /**
+   * `refuse` (default): answer `status` without processing the request. `store-then-status`: process
+   * it (rows stored), then answer `status` (a gateway's 502 after the upstream stored the body).
+   * `store-then-drop`: process it, then close the connection without an answer (the answer is lost).
+   * `drop`: close the connection without processing it (nothing stored, but the client cannot know).
+   */
+  kind?: 'refuse' | 'store-then-status' | 'store-then-drop' | 'drop';
   count?: number;
   durationMs?: number;
   path?: FaultPath;
@@ -53,6 +61,13 @@ export interface Table {
   rows: Record<string, Value>[];
   rejects: RejectedRow[];
   partitions: number;
+  /**
+   * Epoch ms from which each stored row (same index as `rows`) is queryable, fixed once stamped;
+   * absent: every row is visible at once. Stamped only with `visibility: 'partitions'` (ingest.ts).
+   */
+  visibleAt?: number[];
+  /** The partition each temperature's rows go to while it is open (`visibility: 'partitions'`). */
+  openPartitions?: Partial<Record<'hot' | 'cold', { openedAt: number; closesAt: number }>>;
 }
 export interface Transform {
   uuid: string;
@@ -87,6 +102,24 @@ export interface EmulatorOptions {
   namedTuples?: boolean;
   /** Org-level query options (hdx_query_timerange_required, hdx_query_max_timerange_sec, …): the lowest precedence. */
   queryOptions?: Record<string, unknown>;
+  /**
+   * `immediate` (default): a stored row is queryable at once. `partitions`: as a real cluster, rows go
+   * to an open hot or cold partition and are queryable only once it closes, `stream.{hot,cold}_data_max_open_seconds`
+   * after it opened (plus `indexingDelayMs`): see Table.visibleAt.
+   */
+  visibility?: 'immediate' | 'partitions';
+  indexingDelayMs?: number;
+  /**
+   * Status for a request in which some rows failed to parse: 207 (a summary; what the emulator
+   * always did) or 200, as a real cluster does: bad rows go to reject files, the request "succeeds".
+   */
+  rejectStatus?: 200 | 207;
+  /**
+   * Values this cluster cannot parse (ingest and /validator): a field of `column` whose JSON text
+   * matches `pattern` fails with `reason`. Stands in for a layout or number format a cluster reads
+   * differently from the emulator.
+   */
+  parseFailures?: { column: string; pattern: string; reason: string }[];
 }
 
 const TOKEN_TTL_S = 86400; // doc §1: login tokens last 24 h
@@ -99,6 +132,10 @@ export class EmulatorState {
   propagationDelayMs: number;
   namedTuples: boolean;
   queryOptions: Record<string, unknown>;
+  visibility: 'immediate' | 'partitions';
+  indexingDelayMs: number;
+  rejectStatus: 200 | 207;
+  parseFailures: { column: string; pattern: string; reason: string }[];
   tokens = new Map<string, { user: User; expiresAt: number }>();
   projects = new Map<string, Project>();
   faults: Fault[] = [];
@@ -112,6 +149,10 @@ export class EmulatorState {
     this.propagationDelayMs = opts.propagationDelayMs ?? 0;
     this.namedTuples = opts.namedTuples ?? false;
     this.queryOptions = opts.queryOptions ?? {};
+    this.visibility = opts.visibility ?? 'immediate';
+    this.indexingDelayMs = opts.indexingDelayMs ?? 0;
+    this.rejectStatus = opts.rejectStatus ?? 207;
+    this.parseFailures = opts.parseFailures ?? [];
   }
 
   // ---- auth ----
@@ -143,7 +184,9 @@ export class EmulatorState {
 
   // ---- faults / delays ----
   injectFault(spec: FaultSpec): void {
-    if (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599) throw new Error('status must be an HTTP status code');
+    if (spec.kind !== 'store-then-drop' && spec.kind !== 'drop' && (!Number.isInteger(spec.status) || spec.status < 100 || spec.status > 599)) {
+      throw new Error('status must be an HTTP status code');
+    }
     const hasCount = spec.count !== undefined, hasDur = spec.durationMs !== undefined;
     this.faults.push({
       ...spec,

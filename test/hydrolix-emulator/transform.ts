@@ -178,7 +178,8 @@ export function validateTransform(body: unknown): TransformValidation {
       if (hasDefault) {
         try {
           // Config bodies go through JSON.parse, so a default above 2^53 is already rounded; acceptable for defaults.
-          const dv = convertValue(dt, plainToJson(raw.default), []);
+          // "" is a valid string default (doc §3: the value used for a missing or empty field), though "" itself counts as empty.
+          const dv = raw.default === '' && dt.type === 'string' ? '' : convertValue(dt, plainToJson(raw.default), []);
           if (dv === undefined) throw new RowError('empty default');
           defaultValue = dv;
         } catch (e) {
@@ -229,8 +230,9 @@ function rangeCheck(ms: number, dt: DataType): DT {
 export function convertValue(dt: DataType, v: JsonValue | undefined, nullValues: string[]): Value | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string' && nullValues.includes(v)) return undefined;
-  // Empty string counts as "empty" for non-string types (doc: default applies "when the field is missing or empty").
-  if (v === '' && dt.type !== 'string') return undefined;
+  // Empty string counts as "empty" for every type, strings included (doc §3: default applies "when the field
+  // is missing or empty"; without a default the column is NULL there), so '' in a nullable string lands as NULL.
+  if (v === '') return undefined;
   const bad = (why = `cannot parse ${describeJson(v)} as ${dt.type}`): never => {
     throw new RowError(why);
   };
