@@ -1,0 +1,80 @@
+/** The bench's one table: per shape, medians, ratios against their targets, RSS, CPU and copy path. */
+
+export interface ShapeResult {
+  shape: string;
+  describe: string;
+  rows: number;
+  /** Seconds of each successful run, in run order. */
+  pipe: number[];
+  pgloader: number[];
+  es: number[];
+  /** Worker CPU seconds of each Epic Shelter → PostgreSQL run. */
+  esWorkerCpu: number[];
+  /** Highest worker RSS sampled during this shape's Epic Shelter → PostgreSQL runs. */
+  peakRssMiB?: number;
+  /** `packed`, or `decoded: <why>`. */
+  path?: string;
+  /** Epic Shelter → Hydrolix emulator: rows, seconds and worker CPU of each run. */
+  hydrolix?: { rows: number; seconds: number[]; workerCpu: number[]; peakRssMiB: number };
+  /** Failed or wrong runs (a wrong row count is a failure, however fast). */
+  failures: string[];
+}
+
+export interface Targets {
+  vsPgloader: number;
+  vsPipe: number;
+  rssMiB: number;
+}
+
+/** The issue's targets: sales_data (TINYINT(1) included) has the tighter ones. */
+export function targetsFor(shape: string): Targets {
+  return shape === 'sales' ? { vsPgloader: 0.4, vsPipe: 0.85, rssMiB: 256 } : { vsPgloader: 0.5, vsPipe: 1.0, rssMiB: 256 };
+}
+
+export function median(xs: number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+const secs = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(2));
+const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+function ratio(a: number | undefined, b: number | undefined, target: number): string {
+  if (a === undefined || b === undefined) return '–';
+  const r = a / b;
+  return `${r.toFixed(2)} (≤ ${target.toFixed(2)} ${mark(r <= target)})`;
+}
+
+/** Worker CPU seconds per million rows: the median run's CPU, scaled. */
+function cpuPerM(cpu: number[], rows: number): string {
+  const m = median(cpu);
+  return m === undefined || rows === 0 ? '–' : ((m * 1e6) / rows).toFixed(2);
+}
+
+export function formatShapeTable(results: ShapeResult[]): string {
+  const head =
+    '| shape | rows | pipe s | pgloader s | Epic Shelter → PG s | ES / pgloader | ES / pipe | worker peak RSS MiB | worker CPU s per M rows → PG / → Hydrolix | copy path |\n' +
+    '|---|---:|---:|---:|---:|---|---|---|---|---|';
+  const lines = results.map((r) => {
+    const t = targetsFor(r.shape);
+    const [pipe, loader, es] = [median(r.pipe), median(r.pgloader), median(r.es)];
+    const rss = r.peakRssMiB === undefined ? '–' : `${r.peakRssMiB} (< ${t.rssMiB} ${mark(r.peakRssMiB < t.rssMiB)})`;
+    const hx = r.hydrolix ? cpuPerM(r.hydrolix.workerCpu, r.hydrolix.rows) : '–';
+    return `| ${r.shape} | ${r.rows.toLocaleString('en-US')} | ${secs(pipe)} | ${secs(loader)} | ${secs(es)} | ${ratio(es, loader, t.vsPgloader)} | ${ratio(es, pipe, t.vsPipe)} | ${rss} | ${cpuPerM(r.esWorkerCpu, r.rows)} / ${hx} | ${r.path ?? '–'} |`;
+  });
+  return [head, ...lines].join('\n');
+}
+
+/** Every run's time, so the spread behind each median is on record. */
+export function formatRuns(results: ShapeResult[]): string {
+  const list = (xs: number[]) => (xs.length ? xs.map((x) => x.toFixed(2)).join(', ') : 'none');
+  return results
+    .map((r) => {
+      const parts = [`pipe ${list(r.pipe)}`, `pgloader ${list(r.pgloader)}`, `Epic Shelter ${list(r.es)}`];
+      if (r.hydrolix) parts.push(`→ Hydrolix emulator ${list(r.hydrolix.seconds)} (${r.hydrolix.rows.toLocaleString('en-US')} rows, worker peak RSS ${r.hydrolix.peakRssMiB} MiB)`);
+      return `  ${r.shape}: ${parts.join('; ')}`;
+    })
+    .join('\n');
+}
