@@ -14,23 +14,21 @@ export function spawnTs(entry: string, env: NodeJS.ProcessEnv, stdio: StdioOptio
 }
 
 /**
- * V8 flags for worker processes. Left alone, V8 grows the heap lazily on a machine with
- * plenty of RAM (a 1M-row copy reached ~500 MiB RSS); a capped old space makes it collect
- * instead. Batches are bounded, so the cap is not reached.
+ * V8 flags for worker processes. Left alone, V8 grows the heap lazily on a machine with plenty of
+ * RAM (a 1M-row copy reached ~500 MiB RSS); a capped old space makes it collect instead. Batches
+ * are bounded, so the cap is not reached.
  *
  * A cap this small also makes V8 grow the heap by only 10% between full collections, so a worker
- * whose live heap is ~32 MiB (the SDK, the workflow bundle) ran a full mark-compact every ~250 ms
- * while copying (8 per 1M-row run, --trace-gc). `--heap-growing-percent=50` lets it grow by half:
- * 1M rows into PostgreSQL, worker CPU 1.21–1.63 → 0.79–1.14 s in alternating runs, peak RSS
- * unchanged (216–221 → 218–219 MiB); into the Hydrolix emulator ~20 → 11.3–15 s, peak 214–220 → 218–242 MiB.
+ * whose live heap is ~32 MiB (the SDK, the workflow bundle) would run a full mark-compact every
+ * few hundred milliseconds while copying; `--heap-growing-percent=50` lets it grow by half, which
+ * cuts the worker's CPU per copy by about a third at the same peak RSS.
  *
- * The semi-space (young generation) trades memory for GC work, which the row path (Hydrolix: every
- * value decoded) feels most; 8 MiB against V8's 16 kept that path's peak ~15 MiB lower.
+ * The semi-space (young generation) trades memory for GC work, which the row path (every value
+ * decoded) feels most; 8 MiB against V8's 16 keeps that path's peak ~15 MiB lower.
  *
  * Not set: `--no-memory-reducer --no-flush-bytecode`. Idle, V8 shrinks the heap and drops bytecode
- * it has not run lately, and the next migration pays to grow and compile again (1M rows into
- * PostgreSQL after 8–15 s idle: median ~3.6 s against ~2.8 s back to back; with both flags ~2.8 s),
- * but without the reducer the Hydrolix run peaked at 253 MiB, too close to the 256 MiB bound.
+ * it has not run lately, and the next migration pays to grow and compile again, but without the
+ * reducer the Hydrolix path peaks too close to the 256 MiB bound.
  */
 export function workerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
   const args = [
@@ -45,9 +43,8 @@ export function workerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /**
  * Environment for worker processes: glibc's malloc arenas capped at 2 (its default is 8 per core,
- * and zlib on the libuv threadpool and the SDK's threads each grow their own). Peak RSS, 1M rows
- * into PostgreSQL then the Hydrolix emulator, two benches each: 226/251 and 227/248 MiB by
- * default, 207/240 and 210/234 MiB with 2 arenas; the Hydrolix runs were no slower.
+ * and zlib on the libuv threadpool and the SDK's threads each grow their own), which keeps the
+ * worker's peak RSS 10–20 MiB lower at the same speed.
  */
 export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2' };
