@@ -95,15 +95,17 @@ function writePrefix(out: Buffer, at: number, n: number): number {
   return at + 9;
 }
 
-/** Decoded rows packed: each value's text is `text(v)` (the canonical text, unescaped). */
-export function packRows(rows: Row[], text: (v: NonNullable<Row[number]>) => string): Buffer {
+/** Decoded rows packed: value v of column i becomes `form(v, i)` (text as UTF-8, bytes as they are). */
+export function packRows(rows: Row[], form: (v: NonNullable<Row[number]>, column: number) => string | Uint8Array): Buffer {
   const values: Array<Buffer | null> = [];
   const rowSizes: number[] = [];
   let size = 0;
   for (const row of rows) {
     let rowSize = 0;
-    for (const v of row) {
-      const b = v === null || v === undefined ? null : Buffer.from(text(v), 'utf8');
+    for (let i = 0; i < row.length; i++) {
+      const v = row[i];
+      const f = v === null || v === undefined ? null : form(v, i);
+      const b = f === null ? null : typeof f === 'string' ? Buffer.from(f, 'utf8') : Buffer.from(f.buffer, f.byteOffset, f.byteLength);
       values.push(b);
       rowSize += b === null ? 1 : prefixLength(b.length) + b.length;
     }

@@ -124,16 +124,23 @@ export interface DataConnector {
 }
 
 /**
- * A batch of rows as text: each field is its canonical Value's text (see Value; a float may be any
- * spelling of the same double), packed behind a length prefix, NULL as one byte (packed-rows.ts,
- * which is byte for byte MySQL's text-protocol row encoding). Binary and bit columns never travel
- * this way. A source and a destination that both speak it skip per-value work.
+ * A batch of packed rows: each field is its value's packed form behind a length prefix, NULL as
+ * one byte (packed-rows.ts, which is byte for byte MySQL's text-protocol row encoding). The packed
+ * form is the canonical Value's text (see Value; a float may be any spelling of the same double),
+ * except where the text protocol sends something else (packed-forms.ts converts both ways):
+ * - binary: the bytes themselves;
+ * - bit: the number's big-endian bytes, of which the last ⌈bits/8⌉ count (SingleStore sends 8);
+ * - a datetime column listed in `epochSeconds`: seconds since 1970-01-01 UTC ('1577836800.5',
+ *   SingleStore TIMESTAMP), which is the canonical value with its fraction cut to the column's fsp.
+ * A source and a destination that both speak it skip per-value work.
  */
 export interface TextBatch {
   rows: number;
   /** Key of the batch's last row, like a Row batch's last key. */
   lastKey: KeyTuple;
   payload: Uint8Array;
+  /** Indexes of datetime columns whose fields are epoch seconds (see above). */
+  epochSeconds?: number[];
   /** Called once the payload is written and no longer read: the source may reuse its memory. */
   release?: () => void;
 }
@@ -162,8 +169,10 @@ export interface SourceConnector extends DataConnector {
   maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null>;
   /** Streams the rows of a key range in key order, in batches of at most `batchRows`. Never loads the range at once. */
   readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]>;
-  /** Whether `readText` can serve this row set exactly (every column has a text form on this server). */
+  /** Whether `readText` can serve this row set exactly (every column has a packed form on this server). */
   canReadText?(spec: SourceSpec, schema: TableSchema): Promise<boolean>;
+  /** Why `readText` cannot serve this row set (e.g. "column `g` (geometry): …"), or null when it can. */
+  textPathBlocker?(spec: SourceSpec, schema: TableSchema): Promise<string | null>;
   /** `readData` with batches as packed text rows: same rows, same order, same batch bounds. */
   readText?(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<TextBatch>;
 }
@@ -217,10 +226,12 @@ export interface DestinationConnector extends DataConnector {
   createTable(spec: DestinationSpec, schema: TableSchema): Promise<CreateTableResult>;
   /** Writes one batch atomically as far as the destination allows; returns rows written. */
   writeData(spec: DestinationSpec, schema: TableSchema, rows: Row[], opts?: WriteOptions): Promise<number>;
-  /** Whether `writeText` stores this schema exactly as `writeData` would. */
+  /** Whether `writeText` stores this schema exactly as `writeData` would, without decoding rows. */
   acceptsText?(spec: DestinationSpec, schema: TableSchema): Promise<boolean>;
+  /** Why `acceptsText` is false (naming the column), or null when it is true. */
+  textPathBlocker?(spec: DestinationSpec, schema: TableSchema): Promise<string | null>;
   /** `writeData` for a batch of packed text rows. */
-  writeText?(spec: DestinationSpec, schema: TableSchema, batch: TextBatch): Promise<number>;
+  writeText?(spec: DestinationSpec, schema: TableSchema, batch: TextBatch, opts?: WriteOptions): Promise<number>;
   /**
    * Runs once after every chunk landed, before verification: builds what the load deferred for
    * speed (e.g. an index). Idempotent. Returns notes for the migration status and, when asked

@@ -8,16 +8,21 @@ export interface WantedColumn {
   nullable: boolean;
 }
 
-/** Destination columns for a source schema, plus the fidelity warnings of the mapping. */
+/**
+ * Destination columns for a source schema, plus the fidelity warnings of the mapping. Key columns
+ * are NOT NULL whatever the source reports (a query's columns all report nullable): a row with a
+ * NULL key cannot be copied at all, since reads page on the key and stop on a NULL one.
+ */
 export function wantedColumns(schema: TableSchema, opts: DestinationTypeOptions): { columns: WantedColumn[]; warnings: string[] } {
   const warnings: string[] = [];
   const seen = new Set<string>();
+  const keys = new Set(schema.key);
   const columns = schema.columns.map((c) => {
     if (seen.has(c.name)) throw new PermanentError(`source has two columns named ${c.name}`);
     seen.add(c.name);
     const t = pgTypeFor(c, opts);
     warnings.push(...t.warnings);
-    return { name: c.name, sql: t.sql, nullable: c.nullable };
+    return { name: c.name, sql: t.sql, nullable: c.nullable && !keys.has(c.name) };
   });
   if (schema.key.length === 0) throw new PermanentError(`${schema.name} has no ordering key`);
   return { columns, warnings };

@@ -23,7 +23,8 @@ import {
 } from '../types';
 import { ENV_PREFIX, readConfig, type PostgresConfig } from './config';
 import { encodeRows, isCanonical, makeEncoders, mayNeedEscapes } from './copy-encode';
-import { binaryCodecs, binarySizeBound, packedToBinary } from './binary-copy';
+import { binaryPlan, binarySizeBound, codecFor, packedToBinary, type BinaryPlan } from './binary-copy';
+import { unpackRows } from '../packed-forms';
 import { toCopyText } from '../packed-rows';
 import { adoptExistingTable, buildPendingKey, createDestinationTable } from './deferred-key';
 import { diffTable, wantedColumns } from './ddl';
@@ -144,11 +145,27 @@ interface Target {
   /** Destination column → format_type() spelling. */
   storedTypes: Map<string, string>;
   encoders: ReturnType<typeof makeEncoders>;
-  /** Per-column COPY BINARY codecs, or null when some column type has none (text COPY then). */
-  binary: Uint8Array | null;
+  /** COPY BINARY plans by the batches' `epochSeconds` (joined); null when some column has no binary form. */
+  plans: Map<string, BinaryPlan | null>;
+  /**
+   * Packed rows are COPY text once escaped: every field is its canonical text and lands as
+   * spelled (no boolean, bytea or bit column). Batches with epoch seconds are not.
+   */
+  plain: boolean;
   /** Per column: whether its text may hold bytes COPY text must escape. */
   escape: boolean[];
   mode: WriteMode;
+}
+
+/** The binary plan for a batch's packed forms, made once per target and form. */
+function planFor(t: Target, schema: TableSchema, epochSeconds: number[] = []): BinaryPlan | null {
+  const key = epochSeconds.join(',');
+  let plan = t.plans.get(key);
+  if (plan === undefined) {
+    plan = binaryPlan(schema.columns, t.storedTypes, epochSeconds);
+    t.plans.set(key, plan);
+  }
+  return plan;
 }
 
 export class PostgresDestination extends PostgresConnection implements DestinationConnector {
@@ -238,7 +255,9 @@ export class PostgresDestination extends PostgresConnection implements Destinati
     // Booleans are encoded after what the table really holds, whatever boolean_as says now.
     const booleans = new Set(existing.filter((c) => c.formatted === 'boolean').map((c) => c.name));
     const mode = opts.writeMode === 'upsert' ? 'upsert' : 'append';
-    const t: Target = { qualified, storedTypes, encoders: makeEncoders(schema.columns, booleans), binary: binaryCodecs(schema.columns, storedTypes), escape: schema.columns.map(mayNeedEscapes), mode };
+    const encoders = makeEncoders(schema.columns, booleans);
+    const plain = isCanonical(encoders) && schema.columns.every((c) => c.type.kind !== 'bit');
+    const t: Target = { qualified, storedTypes, encoders, plans: new Map(), plain, escape: schema.columns.map(mayNeedEscapes), mode };
     this.targets.set(key, t);
     return t;
   }
@@ -250,23 +269,35 @@ export class PostgresDestination extends PostgresConnection implements Destinati
     return rows.length;
   }
 
-  /** Packed text rows land as they are (COPY BINARY or text) when no column needs its own spelling (boolean, bytea). */
+  /** Packed rows land without decoding: as COPY BINARY, or as COPY text when every field is plain text. */
   async acceptsText(spec: DestinationSpec, schema: TableSchema): Promise<boolean> {
+    return (await this.textPathBlocker(spec, schema)) === null;
+  }
+
+  async textPathBlocker(spec: DestinationSpec, schema: TableSchema): Promise<string | null> {
     const t = await this.run((db) => this.target(db, spec, schema));
-    return isCanonical(t.encoders);
+    if (t.plain || planFor(t, schema)) return null;
+    const describe = (i: number) => {
+      const c = schema.columns[i];
+      return `column ${c.name} (${c.sourceType} → ${t.storedTypes.get(c.name) ?? '?'})`;
+    };
+    const noBinary = schema.columns.findIndex((c) => codecFor(c, t.storedTypes.get(c.name) ?? '', false) === null);
+    const respelled = schema.columns.findIndex((c, i) => c.type.kind === 'bit' || !isCanonical([t.encoders[i]]));
+    return `${describe(noBinary)}: no COPY BINARY form, and ${describe(respelled)} is not written as its text`;
   }
 
   async writeText(spec: DestinationSpec, schema: TableSchema, batch: TextBatch): Promise<number> {
     if (batch.rows === 0) return 0;
     const t = await this.run((db) => this.target(db, spec, schema));
-    if (!isCanonical(t.encoders)) throw new PermanentError(`${t.qualified} has bytea or boolean columns: write rows, not text`);
     const packed = Buffer.from(batch.payload.buffer, batch.payload.byteOffset, batch.payload.byteLength);
-    // Binary when every value transcodes (PostgreSQL parses it in 2/3 of the time), else COPY text.
-    if (t.binary) {
+    const epoch = batch.epochSeconds ?? [];
+    // Binary when every value transcodes (PostgreSQL parses it in 2/3 of the time).
+    const plan = planFor(t, schema, epoch);
+    if (plan) {
       // Output buffers are reused once their COPY is acknowledged: a fresh megabyte per batch made
       // V8 collect on external memory every few batches.
       const scratch = this.scratch.pop() ?? Buffer.allocUnsafe(binarySizeBound(packed.length, batch.rows, schema.columns.length) * 2);
-      const binary = packedToBinary(packed, batch.rows, t.binary, scratch);
+      const binary = packedToBinary(packed, batch.rows, plan, scratch);
       if (binary) {
         await this.copy(t, schema, binary, 'binary');
         if (binary.buffer === scratch.buffer) this.scratch.push(scratch);
@@ -274,8 +305,13 @@ export class PostgresDestination extends PostgresConnection implements Destinati
       }
       this.scratch.push(scratch);
     }
-    await this.copy(t, schema, toCopyText(packed, schema.columns.length, t.escape), 'text');
-    return batch.rows;
+    if (t.plain && epoch.length === 0) {
+      await this.copy(t, schema, toCopyText(packed, schema.columns.length, t.escape), 'text');
+      return batch.rows;
+    }
+    // A value the transcoder does not take (a TINYINT(1) holding 2, a date PostgreSQL rejects) in a
+    // batch COPY text cannot carry as it is: written, or rejected, exactly as the row path would.
+    return this.writeData(spec, schema, unpackRows(packed, batch.rows, schema.columns, epoch));
   }
 
   private async copy(t: Target, schema: TableSchema, payload: Buffer, format: CopyFormat = 'text'): Promise<void> {

@@ -81,8 +81,11 @@ export class SingleStoreSource implements SourceConnector {
   }
 
   async canReadText(_spec: SourceSpec, schema: TableSchema): Promise<boolean> {
-    const { server } = await this.ready();
-    return textReader.canReadText(schema, server.flavor);
+    return textReader.canReadText(schema);
+  }
+
+  async textPathBlocker(_spec: SourceSpec, schema: TableSchema): Promise<string | null> {
+    return textReader.textPathBlocker(schema);
   }
 
   async *readText(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<TextBatch> {

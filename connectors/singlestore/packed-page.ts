@@ -1,17 +1,33 @@
 /**
  * One page of text-protocol row packets kept as they arrived, headers included: a MySQL
- * text-protocol row packet is already a row of the packed text row format (packed-rows.ts). The server's
- * text for every text-able kind is the value's canonical text (read-text.test.ts proves it
- * against the row path); only zero dates need the row path's rules.
+ * text-protocol row packet is already a row of the packed text row format (packed-rows.ts). The
+ * server sends every value in its packed form (read-text.test.ts proves it against the row path);
+ * only zero dates need the row path's rules, so a row holding one is copied field by field with
+ * the zero date as NULL (or the row path's error for a NOT NULL column).
  */
 import type { Column } from '../types';
-import { cursor, fieldLength, ROW_HEADER, writeRowHeader } from '../packed-rows';
+import { cursor, fieldLength, NULL_FIELD, ROW_HEADER, writeRowHeader } from '../packed-rows';
 
 const ZERO = 48;
+const DOT = 46;
 
-/** Indexes of the date and datetime columns: a zero month or day there sends the page to the row path. */
-export function datedColumns(columns: Column[]): number[] {
-  return columns.flatMap((c, i) => (c.type.kind === 'date' || c.type.kind === 'datetime' ? [i] : []));
+/** The columns whose zero dates follow the row path's rules (singlestore/values.ts makeConverter). */
+export interface ZeroDates {
+  /** Column indexes, ascending. */
+  columns: number[];
+  /** Per entry of `columns`: the field is epoch seconds (zero is '0'), else 'YYYY-MM-DD…' (zero month or day). */
+  epoch: boolean[];
+  /**
+   * The row path's value for a field that may hold a zero date (its text): null makes the field
+   * NULL, anything else keeps it as sent; throws where the row path throws (a NOT NULL column).
+   */
+  verdict: (column: number, text: string) => unknown;
+}
+
+/** The date and datetime columns of a row set (`epoch`: read as epoch seconds), or null when none. */
+export function zeroDateColumns(columns: Column[], epoch: (c: Column) => boolean, verdict: ZeroDates['verdict']): ZeroDates | null {
+  const idx = columns.flatMap((c, i) => (c.type.kind === 'date' || c.type.kind === 'datetime' ? [i] : []));
+  return idx.length ? { columns: idx, epoch: idx.map((i) => epoch(columns[i])), verdict } : null;
 }
 
 export class PackedPage {
@@ -21,8 +37,6 @@ export class PackedPage {
   rows = 0;
   /** Where the last row starts in payload() (its key is the batch's lastKey). */
   lastRow = 0;
-  /** False once a row held a zero date: the page must be read again through the row path. */
-  complete = true;
   private readonly lastDated: number;
   /**
    * Rows not copied yet: `spanSrc[spanStart, spanEnd)`, packets that lay back to back in one socket
@@ -37,17 +51,17 @@ export class PackedPage {
 
   constructor(
     private readonly ncols: number,
-    private readonly dated: number[],
+    private readonly zero: ZeroDates | null,
     sizeHint: number,
     reuse?: Buffer,
   ) {
     this.buf = reuse && reuse.length >= sizeHint ? reuse : Buffer.allocUnsafe(sizeHint);
-    this.lastDated = dated.length ? dated[dated.length - 1] : -1;
+    this.lastDated = zero ? zero.columns[zero.columns.length - 1] : -1;
   }
 
   /** Adds the row whose packet payload is `src[start, end)` (its header, if any, right before). */
   add(src: Buffer, start: number, end: number): void {
-    if (this.lastDated >= 0 && this.complete && hasZeroDate(src, start, this.dated, this.lastDated)) this.complete = false;
+    if (this.lastDated >= 0 && this.mayHoldZero(src, start)) return this.addWithoutZeroDates(src, start, end);
     this.rows++;
     if (src === this.spanSrc && start - ROW_HEADER === this.spanEnd) {
       this.lastRow = this.len + (this.spanEnd - this.spanStart);
@@ -66,6 +80,49 @@ export class PackedPage {
     this.reserve(ROW_HEADER + end - start);
     this.len = writeRowHeader(this.buf, this.len, end - start);
     this.len += src.copy(this.buf, this.len, start, end);
+  }
+
+  /** The row with every zero date the row path turns into NULL written as NULL (rows are rare). */
+  private addWithoutZeroDates(src: Buffer, start: number, end: number): void {
+    const zero = this.zero!;
+    this.flush();
+    this.reserve(ROW_HEADER + end - start); // a NULL takes fewer bytes than the date it replaces
+    this.rows++;
+    this.lastRow = this.len;
+    let at = this.len + ROW_HEADER;
+    let p = start;
+    let d = 0;
+    for (let i = 0; i < this.ncols; i++) {
+      const from = p;
+      const n = fieldLength(src, p);
+      p = cursor.pos + (n > 0 ? n : 0);
+      if (i === zero.columns[d]) {
+        const epoch = zero.epoch[d++];
+        if (n >= 0 && isZero(src, cursor.pos, n, epoch) && zero.verdict(i, src.toString('latin1', cursor.pos, p)) === null) {
+          this.buf[at++] = NULL_FIELD;
+          continue;
+        }
+      }
+      at += src.copy(this.buf, at, from, p);
+    }
+    writeRowHeader(this.buf, this.len, at - this.len - ROW_HEADER);
+    this.len = at;
+  }
+
+  /** Whether a dated field of the row at p may hold a zero date. */
+  private mayHoldZero(src: Buffer, p: number): boolean {
+    const zero = this.zero!;
+    let d = 0;
+    for (let i = 0; i <= this.lastDated; i++) {
+      const n = fieldLength(src, p);
+      p = cursor.pos;
+      if (i === zero.columns[d]) {
+        if (n >= 0 && isZero(src, p, n, zero.epoch[d])) return true;
+        d++;
+      }
+      if (n > 0) p += n;
+    }
+    return false;
   }
 
   payload(): Buffer {
@@ -88,17 +145,16 @@ export class PackedPage {
   }
 }
 
-/** 'YYYY-MM-DD…' with month (bytes 5–6) or day (8–9) '00' in any dated column of the row at p. */
-function hasZeroDate(src: Buffer, p: number, dated: number[], lastDated: number): boolean {
-  let d = 0;
-  for (let i = 0; i <= lastDated; i++) {
-    const n = fieldLength(src, p);
-    p = cursor.pos;
-    if (i === dated[d]) {
-      d++;
-      if (n >= 10 && ((src[p + 5] === ZERO && src[p + 6] === ZERO) || (src[p + 8] === ZERO && src[p + 9] === ZERO))) return true;
-    }
-    if (n > 0) p += n;
-  }
-  return false;
+/**
+ * A zero date as the row path sees one (values.ts): 'YYYY-00-…' or 'YYYY-MM-00…' (isZeroDate), or
+ * epoch seconds that are all zeros ('0', '0.000000': what UNIX_TIMESTAMP gives a zero TIMESTAMP).
+ */
+function isZero(src: Buffer, p: number, n: number, epoch: boolean): boolean {
+  if (!epoch) return n >= 10 && ((src[p + 5] === ZERO && src[p + 6] === ZERO) || (src[p + 8] === ZERO && src[p + 9] === ZERO));
+  if (n === 0 || src[p] !== ZERO) return false;
+  let i = 1;
+  while (i < n && src[p + i] === ZERO) i++;
+  if (i < n && src[p + i] === DOT) i++;
+  while (i < n && src[p + i] === ZERO) i++;
+  return i === n;
 }

@@ -1,33 +1,47 @@
 /**
- * Rows as text batches (TextBatch, types.ts), formatted by the server: each row is selected as
- * one CONCAT(...) line, so the worker moves bytes instead of decoding and re-encoding every
+ * Rows as packed text batches (TextBatch, types.ts): the server's text-protocol row packets,
+ * copied as they arrive, so the worker moves bytes instead of decoding and re-encoding every
  * value (measured: half the worker CPU of decoding rows, the server's cost unchanged).
  */
-import type { Column, KeyRange, SourceSpec, TableSchema, TextBatch } from '../types';
-import { packRows, rowFields } from '../packed-rows';
-import { plainText } from '../text-rows';
+import type { Column, ColumnKind, KeyRange, SourceSpec, TableSchema, TextBatch } from '../types';
+import { fieldBytes } from '../packed-forms';
 import type { Flavor, RawRowStream } from './flavor';
-import { datedColumns, PackedPage } from './packed-page';
-import { keyColumns, readData, type ReadContext } from './read';
+import { PackedPage, zeroDateColumns, type ZeroDates } from './packed-page';
+import { keyColumns, type ReadContext } from './read';
 import { orderByKey, rangeWhere, selectExpr, windowedRef } from './sql';
 import { makeConverter, toKeyValue } from './values';
 
-/** Kinds whose server text is their canonical text (binary and bit are not text). */
-const TEXT_KINDS = new Set(['int', 'boolean', 'decimal', 'float', 'date', 'datetime', 'time', 'year', 'string', 'enum', 'set', 'json']);
+/**
+ * What the server sends for each kind, as read with selectExpr: the packed form of TextBatch
+ * (canonical text; binary and bit as bytes; SingleStore TIMESTAMP as epoch seconds). A kind
+ * added to the type model without an entry here keeps its tables on the row path.
+ */
+const PACKED_KINDS: Record<ColumnKind, true> = {
+  int: true, boolean: true, decimal: true, float: true, date: true, datetime: true, time: true, year: true,
+  string: true, enum: true, set: true, json: true, binary: true, bit: true,
+};
 
-export function canReadText(schema: TableSchema, flavor: Flavor): boolean {
-  // S2 TIMESTAMP is read as epoch seconds and converted in the worker (sql.ts selectExpr).
-  return schema.columns.every((c) => TEXT_KINDS.has(c.type.kind) && !(c.type.kind === 'datetime' && c.type.utc && flavor === 'singlestore'));
+/** S2 ignores SET time_zone, so TIMESTAMP is selected as epoch seconds (sql.ts selectExpr). */
+export const readAsEpoch = (c: Column, flavor: Flavor): boolean => c.type.kind === 'datetime' && c.type.utc && flavor === 'singlestore';
+
+/** Why readText cannot serve this row set, or null when it can. */
+export function textPathBlocker(schema: TableSchema): string | null {
+  const c = schema.columns.find((col) => PACKED_KINDS[col.type.kind] !== true);
+  return c ? `column \`${c.name}\` (${c.sourceType}): no packed form for kind ${c.type.kind}` : null;
 }
 
-/** One page's row packets; `complete` is false when a row held a zero date. */
-async function readPage(stream: RawRowStream, sql: string, params: unknown[], ncols: number, dated: number[], sizeHint: number, reuse?: Buffer): Promise<PackedPage> {
-  const page = new PackedPage(ncols, dated, sizeHint, reuse);
+export function canReadText(schema: TableSchema): boolean {
+  return textPathBlocker(schema) === null;
+}
+
+/** One page's row packets. */
+async function readPage(stream: RawRowStream, sql: string, params: unknown[], ncols: number, zero: ZeroDates | null, sizeHint: number, reuse?: Buffer): Promise<PackedPage> {
+  const page = new PackedPage(ncols, zero, sizeHint, reuse);
   await stream(sql, params, (buf, start, end) => page.add(buf, start, end));
   return page;
 }
 
-/** Same pages as readData (keyset, `batchRows` each), as text. */
+/** Same pages as readData (keyset, `batchRows` each), as packed rows. */
 export async function* readText(
   ctx: ReadContext,
   stream: RawRowStream,
@@ -39,10 +53,15 @@ export async function* readText(
   const keyCols = keyColumns(schema);
   const keyIdx = schema.key.map((k) => schema.columns.findIndex((c) => c.name === k));
   const keyConvs = keyCols.map((c) => makeConverter(c, ctx));
+  // Binary and bit keys convert from their bytes, like the row path's driver values.
+  const keyBytes = keyCols.map((c) => c.type.kind === 'binary' || c.type.kind === 'bit');
   // Plain columns: the server only sends them (formatting lines in SQL cost it 2–3× more CPU).
   const select = `SELECT ${schema.columns.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${windowedRef(spec, schema, ctx.flavor)}`;
   const ncols = schema.columns.length;
-  const dated = datedColumns(schema.columns);
+  const epochSeconds = schema.columns.flatMap((c, i) => (readAsEpoch(c, ctx.flavor) ? [i] : []));
+  // Zero dates get the row path's verdict from its own converters (NULL with one warning per column, or its error).
+  const convs = schema.columns.map((c) => (c.type.kind === 'date' || c.type.kind === 'datetime' ? makeConverter(c, ctx) : null));
+  const zero = zeroDateColumns(schema.columns, (c) => readAsEpoch(c, ctx.flavor), (i, text) => convs[i]!(text));
   let after = range.after;
   let sizeHint = 64 * 1024;
   // Page buffers the consumer released (TextBatch.release): a fresh multi-megabyte buffer per page
@@ -51,29 +70,21 @@ export async function* readText(
   for (;;) {
     opts.signal?.throwIfAborted(); // never end quietly: a cut-short range must not look finished
     const where = rangeWhere(keyCols, after, range.upTo, ctx.flavor);
-    const page = await readPage(stream, `${select}${where.sql}${orderByKey(keyCols)} LIMIT ${opts.batchRows}`, where.params, ncols, dated, sizeHint, free.pop());
+    const page = await readPage(stream, `${select}${where.sql}${orderByKey(keyCols)} LIMIT ${opts.batchRows}`, where.params, ncols, zero, sizeHint, free.pop());
     if (page.rows === 0) return;
-    let batch: TextBatch;
-    if (page.complete) {
-      const payload = page.payload();
-      sizeHint = Math.ceil(payload.length * 1.1);
-      const fields = rowFields(payload, page.lastRow, ncols);
-      const lastKey = keyCols.map((c, j) => toKeyValue(c, keyConvs[j](fields[keyIdx[j]])));
-      let buf: Buffer | null = page.buf;
-      const release = () => {
-        if (buf) free.push(buf); // once: a buffer in the free list twice would back two pages
-        buf = null;
-      };
-      batch = { rows: page.rows, lastKey, payload, release };
-    } else {
-      // The same page through the row path, which applies the zero-date rules (NULL with a warning, or an error).
-      const rowPage = readData(ctx, spec, schema, { after, upTo: range.upTo }, { batchRows: opts.batchRows, signal: opts.signal });
-      const { value: rows } = await rowPage.next();
-      await rowPage.return(undefined);
-      if (!rows || rows.length === 0) return;
-      const last = rows[rows.length - 1];
-      batch = { rows: rows.length, lastKey: keyIdx.map((i, j) => toKeyValue(keyCols[j], last[i])), payload: packRows(rows, plainText) };
-    }
+    const payload = page.payload();
+    sizeHint = Math.ceil(payload.length * 1.1);
+    const lastKey = keyCols.map((c, j) => {
+      const bytes = fieldBytes(payload, page.lastRow, keyIdx[j]);
+      return toKeyValue(c, keyConvs[j](bytes === null ? null : keyBytes[j] ? Buffer.from(bytes) : bytes.toString('utf8')));
+    });
+    let buf: Buffer | null = page.buf;
+    const release = () => {
+      if (buf) free.push(buf); // once: a buffer in the free list twice would back two pages
+      buf = null;
+    };
+    const batch: TextBatch = { rows: page.rows, lastKey, payload, release };
+    if (epochSeconds.length) batch.epochSeconds = epochSeconds;
     after = batch.lastKey;
     opts.signal?.throwIfAborted();
     yield batch;

@@ -1,31 +1,11 @@
 import { PermanentError, type Column, type KeyValue, type Value } from '../types';
+import { bitToDecimal, epochToUtc, normalizeFraction } from '../packed-forms';
 import type { Flavor } from './flavor';
 
 export type Converter = (v: unknown) => Value;
 
-/** Pads or trims a `.ffffff` fraction to the column's fsp (S2 always sends 6 digits). */
-export function normalizeFraction(s: string, fsp: number): string {
-  const dot = s.indexOf('.');
-  const head = dot < 0 ? s : s.slice(0, dot);
-  const frac = dot < 0 ? '' : s.slice(dot + 1);
-  return fsp === 0 ? head : `${head}.${frac.padEnd(fsp, '0').slice(0, fsp)}`;
-}
-
-/** BIT(n) buffer → decimal string. S2 sends 8 bytes for every BIT(n): the value is in the last ⌈n/8⌉. */
-export function bitToDecimal(buf: Uint8Array, bits: number): string {
-  const bytes = buf.subarray(Math.max(0, buf.length - Math.ceil(bits / 8)));
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return n.toString();
-}
-
-/** Epoch seconds text ('1577836800.5', S2 UNIX_TIMESTAMP()) → 'YYYY-MM-DD HH:MM:SS[.f]' in UTC. */
-export function epochToUtc(epoch: string, fsp: number): string {
-  const m = /^(-?\d+)(?:\.(\d+))?$/.exec(epoch.trim());
-  if (!m) throw new PermanentError(`unexpected UNIX_TIMESTAMP value ${JSON.stringify(epoch)}`);
-  const iso = new Date(Number(m[1]) * 1000).toISOString(); // 2020-01-01T00:00:00.000Z
-  return normalizeFraction(`${iso.slice(0, 10)} ${iso.slice(11, 19)}.${m[2] ?? ''}`, fsp);
-}
+/** Shared with the packed forms (binary, bit and epoch seconds travel as the server sends them). */
+export { bitToDecimal, epochToUtc, normalizeFraction };
 
 /** `0000-00-00`, or a date with a zero month/day (legal on S2 and in lax MariaDB sql_modes). */
 export const isZeroDate = (s: string) => /^\d{4}-00-|^\d{4}-\d{2}-00|^0000-00-00/.test(s);

@@ -1,7 +1,7 @@
 /**
- * copyChunk MariaDB → PostgreSQL (MockActivityEnvironment, real databases): the text row path is
- * the one taken when both ends speak it, the row path otherwise, and a resumed chunk on the text
- * path neither loses nor duplicates rows.
+ * copyChunk MariaDB → PostgreSQL (MockActivityEnvironment, real databases): the packed row path is
+ * the one taken when both ends speak it (booleans included), and a resumed chunk on it neither
+ * loses nor duplicates rows.
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import pg from 'pg';
@@ -82,7 +82,7 @@ it('copies through the text path when both ends speak it, and resumes on it with
   expect(calls.readData).toBe(0);
 });
 
-it('takes the row path when the destination needs its own spelling (a PostgreSQL boolean column)', async () => {
+it('takes the packed path into a PostgreSQL boolean column, and a TINYINT(1) holding 2 fails as on the row path', async () => {
   const db = await mariadb();
   const flagged = uniqueName('es_txtbool');
   await db.query(`CREATE TABLE \`${flagged}\` (id INT NOT NULL PRIMARY KEY, ok TINYINT(1) NOT NULL)`);
@@ -95,12 +95,15 @@ it('takes the row path when the destination needs its own spelling (a PostgreSQL
     const schema: TableSchema = await new MockActivityEnvironment().run(activities.readSourceSchema, source);
     await new MockActivityEnvironment().run(activities.createDestinationTable, { destination, schema });
     calls.readText = calls.readData = 0;
-    const r = (await new MockActivityEnvironment().run(activities.copyChunk, {
-      chunkIndex: 0, range: { after: null, upTo: null }, source, destination, schema, batchRows: 100, mayHaveLanded: false,
-    })) as { rows: number };
+    const input = { chunkIndex: 0, range: { after: null, upTo: null }, source, destination, schema, batchRows: 100, mayHaveLanded: false };
+    const r = (await new MockActivityEnvironment().run(activities.copyChunk, input)) as { rows: number };
     expect(r.rows).toBe(3);
-    expect(calls).toEqual({ readText: 0, readData: 1 });
+    expect(calls).toEqual({ readText: 1, readData: 0 });
     expect((await admin.query(`SELECT ok FROM "${dest}" ORDER BY id`)).rows.map((x) => x.ok)).toEqual([true, false, true]);
+    await db.query(`INSERT INTO \`${flagged}\` VALUES (4, 2)`);
+    await expect(new MockActivityEnvironment().run(activities.copyChunk, { ...input, range: { after: ['3'], upTo: null } })).rejects.toThrow(
+      /column ok \(tinyint\(1\)\) of the row with id=4 holds 2, which a boolean column cannot store/,
+    );
   } finally {
     await db.query(`DROP TABLE IF EXISTS \`${flagged}\``);
     await db.end();
