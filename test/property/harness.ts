@@ -14,7 +14,9 @@ import { hydrolixNames } from '../../connectors/hydrolix/type-map';
 import { settingsFor } from '../../connectors/hydrolix/test-helpers';
 import { PostgresDestination } from '../../connectors/postgres';
 import { SingleStoreSource } from '../../connectors/singlestore';
-import { PermanentError, type DestinationConnector, type Row, type TableSchema, type TextBatch } from '../../connectors/types';
+import { toCopyText } from '../../connectors/packed-rows';
+import { canonicalText, encodeTextRows } from '../../connectors/text-rows';
+import { PermanentError, type DestinationConnector, type KeyRange, type KeyTuple, type Row, type TableSchema, type TextBatch } from '../../connectors/types';
 import { MARIADB_URL } from '../support/mariadb';
 import { TEST_PG_URL } from '../support/postgres';
 import {
@@ -213,8 +215,9 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
 
     if (dests.includes('postgres')) {
       const json = await pgJsonOf(h.pg, c, truth);
-      const expected = truth.map((r) => r.map((v, i) => pgExpected(c.columns[i], v, (s) => json.get(s)!)));
-      const refuses = pgRefusal(c, truth);
+      const jsonOf = (s: string) => json.get(s)!;
+      const expected = truth.map((r) => r.map((v, i) => pgExpected(c.columns[i], v, jsonOf)));
+      const refuses = pgRefusal(c, truth, jsonOf);
       for (const [path, write] of paths) {
         const table = `${name}_${path}`;
         pgTables.push(table);
@@ -256,6 +259,27 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
     await h.maria.query(`DROP TABLE IF EXISTS ${q(name)}`);
     for (const t of pgTables) await h.pg.query(`DROP TABLE IF EXISTS ${PG_SCHEMA}."${t}"`);
   }
+}
+
+/** Every batch of a range both ways, as COPY text (floats respelled: any spelling of the same double is canonical). */
+export async function sourceBothWays(h: Harness, table: string, schema: TableSchema, range: KeyRange, batchRows: number) {
+  const spec = { table };
+  const floats = schema.columns.map((c) => c.type.kind === 'float');
+  const norm = (payload: string) =>
+    payload.split('\n').map((line) => line.split('\t').map((f, i) => (floats[i] && f !== '\\N' ? String(Number(f)) : f)).join('\t')).join('\n');
+  const escapeAll = schema.columns.map(() => true);
+  const text: Array<{ rows: number; lastKey: KeyTuple; payload: string }> = [];
+  for await (const b of h.src.readText(spec, schema, range, { batchRows })) {
+    text.push({ rows: b.rows, lastKey: b.lastKey, payload: norm(toCopyText(b.payload, schema.columns.length, escapeAll).toString('utf8')) });
+  }
+  const rows: typeof text = [];
+  const enc = schema.columns.map(() => canonicalText);
+  const keyIdx = schema.key.map((k) => schema.columns.findIndex((c) => c.name === k));
+  for await (const b of h.src.readData(spec, schema, range, { batchRows })) {
+    const last = b[b.length - 1];
+    rows.push({ rows: b.length, lastKey: keyIdx.map((i) => last[i] as string | number), payload: norm(encodeTextRows(schema, enc, b).toString('utf8')) });
+  }
+  return { text, rows };
 }
 
 export type { ColDef };

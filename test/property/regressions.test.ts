@@ -2,8 +2,9 @@
  * Cases the generated tests found, shrunk by fast-check and kept as fixed tests: each runs the
  * same copy-and-compare as copy.test.ts (harness.ts) on its literal table.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { checkCase, openHarness, type Harness } from './harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkCase, openHarness, sourceBothWays, type Harness } from './harness';
+import { createAndFill, q } from './mariadb-table';
 import type { TableCase } from './table-arb';
 
 let h: Harness;
@@ -15,6 +16,18 @@ afterAll(async () => {
 });
 
 const run = (c: TableCase, batchRows = 1) => checkCase(h, c, { batchRows });
+
+/** The source's two paths over the whole table, as COPY text (packed.test.ts). */
+async function sourcePaths(c: TableCase, batchRows = 1) {
+  const name = `propreg_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  try {
+    await createAndFill(h.maria, name, c);
+    const schema = await h.src.getSchema({ table: name });
+    return await sourceBothWays(h, name, schema, { after: null, upTo: null }, batchRows);
+  } finally {
+    await h.maria.query(`DROP TABLE IF EXISTS ${q(name)}`);
+  }
+}
 
 describe('generated-test regressions', () => {
   it('a BIT(1) column with an ENUM copies into PostgreSQL through both paths', async () => {
@@ -28,5 +41,18 @@ describe('generated-test regressions', () => {
       key: ['id'],
       rows: [['0', '0', 'small']],
     });
+  });
+
+  it('YEAR 0 (MariaDB prints 0000) is the canonical 0 on the packed path too', async () => {
+    const { text, rows } = await sourcePaths({
+      collation: 'utf8mb4_bin',
+      columns: [
+        { name: 'id', type: { t: 'int', name: 'mediumint', unsigned: false }, nullable: false },
+        { name: 'c0', type: { t: 'year' }, nullable: false },
+      ],
+      key: ['id'],
+      rows: [['-8388608', '0'], ['0', '1901']],
+    });
+    expect(text).toEqual(rows);
   });
 });
