@@ -8,7 +8,7 @@ import { createConnection, type Connection, type Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TYPES_COLUMNS, ALL_TYPES_DDL, insertAllTypesRows } from '../../test/fixtures/all-types';
 import { uniqueName } from '../../test/support/mariadb';
-import { unpackRows } from '../packed-forms';
+import { fieldBytes, unpackRows } from '../packed-forms';
 import { PermanentError, type KeyRange, type Row, type TableSchema } from '../types';
 import { readConfig } from './config';
 import type { Flavor, Queryable, RawRowStream } from './flavor';
@@ -143,6 +143,11 @@ describe('readText', () => {
     expect(flat[0][10]).toBe('1970-01-01 00:00:01.000000');
     expect(flat[1][10]).toBe('2038-01-19 03:14:07.999999');
     expect(flat.map((r) => r[12])).toEqual([0, 1901, 2155, null, 1970, null]);
+    // The packed field is the canonical text itself: YEAR 0 is '0', not the '0000' MariaDB prints.
+    const r = reader();
+    const schema = await describeSource(r.ctx.db, 'test', { table: name }, 'mariadb');
+    const first = (await readText(r.ctx, r.stream, { table: name }, schema, { after: null, upTo: null }, { batchRows: 1 }).next()).value!;
+    expect(fieldBytes(Buffer.from(first.payload), 0, 12)?.toString()).toBe('0');
     expect(flat[4][13]).toBe('');
   });
 

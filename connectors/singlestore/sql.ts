@@ -123,6 +123,8 @@ export function selectExpr(col: Column, flavor: Flavor): string {
   }
   // S2 ignores SET time_zone, so TIMESTAMP text would be in the server's zone: take epoch seconds instead.
   if (t.kind === 'datetime' && t.utc && flavor === 'singlestore') return `UNIX_TIMESTAMP(${id})`;
+  // YEAR 0 prints as '0000'; as a number it is the canonical 0 (the packed path copies the text).
+  if (t.kind === 'year') return `(${id} + 0)`;
   if (flavor !== 'singlestore' && SPATIAL_TYPES.has(baseType(col.sourceType))) return `ST_AsText(${id})`;
   return id;
 }
