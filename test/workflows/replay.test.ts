@@ -4,7 +4,8 @@
  * (the `patched()` gates in workflows/migration.ts). Fixtures are real runs of the end-to-end tests,
  * recorded with RECORD_HISTORY_DIR (test/support/migrations.ts): `remote-setup-*` by commit 81ee0cf
  * (setup as regular activities, source tallied during the key build, verifyCounts), `local-setup-*`
- * by the code that made setup local and took both tallies by the finish. Each set covers MariaDB → PostgreSQL,
+ * by the code that made setup local and took both tallies by the finish, `inclusive-window-*` by the code whose
+ * incremental windows include the mark and skip fingerprinted rows (incremental runs only). Each set covers MariaDB → PostgreSQL,
  * incremental runs into both destinations, Hydrolix full copies, a failed run and a retried run that
  * carried its state.
  */
