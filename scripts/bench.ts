@@ -32,7 +32,7 @@ import { timeline } from './lib/timeline';
 import { SHAPES, salesAt, type Shape } from './lib/bench-shapes';
 import { ensureShape } from './lib/bench-seed';
 import { countPg, hasPgloader, pgloaderVersion, PGLOADER_DB, psql, runPgloader, runPipe, type Target } from './lib/bench-contenders';
-import { copyPath } from './lib/bench-path';
+import { copyPath, decodedByWarnings } from './lib/bench-path';
 import { plainSalesPoster } from './lib/bench-hydrolix';
 import { formatRuns, formatShapeTable, median, type ShapeResult } from './lib/bench-report';
 
@@ -270,7 +270,7 @@ async function benchShape(stack: Stack, emulator: Emulator, shape: Shape, rows: 
   if (ONLY.has('hydrolix')) {
     const runs = shape.id === 'sales' ? REPEAT : HYDROLIX_REPEAT;
     const into = hydrolixShape(shape);
-    const hx = { rows: into.rows, seconds: [] as number[], workerCpu: [] as number[], peakRssMiB: 0 };
+    const hx = { rows: into.rows, seconds: [] as number[], workerCpu: [] as number[], peakRssMiB: 0, path: undefined as string | undefined };
     for (let i = 0; i < runs; i++) {
       await attempt('Epic Shelter → Hydrolix emulator', async () => {
         emulator.state.reset(); // the emulator runs in this process: each run starts from an empty one
@@ -278,6 +278,8 @@ async function benchShape(stack: Stack, emulator: Emulator, shape: Shape, rows: 
         hx.seconds.push(m.seconds);
         hx.workerCpu.push(m.workerCpu);
         hx.peakRssMiB = Math.max(hx.peakRssMiB, m.peakRssMiB);
+        // The worker names the decoded path in the run's warnings (activities/text-path.ts).
+        hx.path = decodedByWarnings(m.warnings) ?? 'packed';
       });
       if (shape.id === 'sales') await attempt('plain poster → Hydrolix emulator', () => plainRun(stack, emulator, shape, rows));
     }

@@ -15,7 +15,7 @@ export interface ShapeResult {
   /** `packed`, or `decoded: <why>`. */
   path?: string;
   /** Epic Shelter → Hydrolix emulator: rows, seconds and worker CPU of each run. */
-  hydrolix?: { rows: number; seconds: number[]; workerCpu: number[]; peakRssMiB: number };
+  hydrolix?: { rows: number; seconds: number[]; workerCpu: number[]; peakRssMiB: number; path?: string };
   /** Failed or wrong runs (a wrong row count is a failure, however fast). */
   failures: string[];
 }
@@ -73,7 +73,7 @@ export function formatRuns(results: ShapeResult[]): string {
   return results
     .map((r) => {
       const parts = [`pipe ${list(r.pipe)}`, `pgloader ${list(r.pgloader)}`, `Epic Shelter ${list(r.es)}`];
-      if (r.hydrolix) parts.push(`→ Hydrolix emulator ${list(r.hydrolix.seconds)} (${r.hydrolix.rows.toLocaleString('en-US')} rows, worker peak RSS ${r.hydrolix.peakRssMiB} MiB)`);
+      if (r.hydrolix) parts.push(`→ Hydrolix emulator ${list(r.hydrolix.seconds)} (${r.hydrolix.rows.toLocaleString('en-US')} rows, worker peak RSS ${r.hydrolix.peakRssMiB} MiB, ${r.hydrolix.path ?? 'path unknown'})`);
       return `  ${r.shape}: ${parts.join('; ')}`;
     })
     .join('\n');

@@ -14,6 +14,7 @@ import { SHAPES, type Shape } from '../../scripts/lib/bench-shapes';
 import { ensureShape, shapeSignature } from '../../scripts/lib/bench-seed';
 import { countPg, runPipe } from '../../scripts/lib/bench-contenders';
 import { copyPath } from '../../scripts/lib/bench-path';
+import { SLOW_PATH_WARNING } from '../../activities/text-path';
 import { formatShapeTable, median, type ShapeResult } from '../../scripts/lib/bench-report';
 import { MARIADB_URL } from '../support/mariadb';
 import { TEST_PG_URL } from '../support/postgres';
@@ -127,7 +128,7 @@ describe('copy path', () => {
   const src = { readText: () => undefined, canReadText: async () => true } as unknown as SourceConnector;
   it('takes the reason from the run’s warning when there is one', async () => {
     const dst = { writeText: () => undefined, acceptsText: async () => true } as unknown as DestinationConnector;
-    expect(await copyPath(src, {}, dst, { table: 't' }, schema, ['rows decoded in the worker (slower path): column b is bytea'])).toBe('decoded: column b is bytea');
+    expect(await copyPath(src, {}, dst, { table: 't' }, schema, [`${SLOW_PATH_WARNING}: column b is bytea`])).toBe('decoded: column b is bytea');
     expect(await copyPath(src, {}, dst, { table: 't' }, schema, [])).toBe('packed');
   });
   it('asks the connector that refuses packed rows why', async () => {
