@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PermanentError, type Column, type ColumnType, type TableSchema } from '../types';
 import { readConfig } from './config';
 import { encodeRows, escapeCopyText, makeEncoders } from './copy-encode';
-import { createTableSql, diffTable } from './ddl';
+import { createTableSql, diffTable, wantedColumns } from './ddl';
 import { destinationOptions } from './index';
 import { isPermanentCode, sanitizeError, startupOptions } from './pool';
 import { parseArray } from './schema';
@@ -76,6 +76,19 @@ describe('type map portable → PostgreSQL', () => {
       { name: 'x', formatted: 'text', notNull: true, hasDefault: false },
       { name: 'y', formatted: 'text', notNull: true, hasDefault: true },
     ])).toEqual(['column a is integer, expected bigint', 'column b (text) is missing', 'extra column x is NOT NULL without a default']);
+  });
+  it('wants key columns NOT NULL even when the source reports them nullable (a query), so its own table matches', () => {
+    const schema: TableSchema = { name: 'query', columns: [col('id', { kind: 'int', bits: 32, unsigned: false }), col('v', { kind: 'string' })], key: ['id'], keySource: 'user' };
+    const { columns } = wantedColumns(schema, { booleanAs: 'boolean' });
+    expect(columns).toEqual([{ name: 'id', sql: 'integer', nullable: false }, { name: 'v', sql: 'text', nullable: true }]);
+    expect(diffTable(columns, [
+      { name: 'id', formatted: 'integer', notNull: true, hasDefault: false },
+      { name: 'v', formatted: 'text', notNull: false, hasDefault: false },
+    ])).toEqual([]);
+    expect(diffTable(columns, [
+      { name: 'id', formatted: 'integer', notNull: true, hasDefault: false },
+      { name: 'v', formatted: 'text', notNull: true, hasDefault: false },
+    ])).toEqual(['column v is NOT NULL but the source allows NULL']);
   });
 });
 
