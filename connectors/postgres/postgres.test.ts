@@ -350,6 +350,8 @@ describe('source: PostgreSQL', () => {
     const w = { table, window: { column: 'id', after: '100', upTo: '350' } };
     expect(await src.maxValue(w, schema, 'id')).toBe('350');
     expect(await src.countRows(w, schema)).toBe(250);
+    // An inclusive lower bound (incremental runs read their previous mark again).
+    expect(await src.countRows({ table, window: { column: 'id', after: null, from: '100', upTo: '350' } }, schema)).toBe(251);
     expect(await src.countRows(w, schema, { after: ['300'], upTo: null })).toBe(50);
     expect(await src.planBoundaries(w, schema, 100)).toEqual([['200'], ['300']]);
     const got: Row[] = [];
