@@ -13,6 +13,8 @@ import { seedSales } from '../../scripts/seed-sales';
 import { MARIADB_URL, mariadb, uniqueName } from '../support/mariadb';
 import {
   destinationErrors,
+  killsAndLostAnswer,
+  lostAnswerThenKill,
   sourceOutage,
   temporalRestart,
   twoWorkersOneKilled,
@@ -104,5 +106,15 @@ describe.concurrent('fault matrix', () => {
 
   it('6. worker stopped gracefully (SIGTERM) mid-chunk', { timeout: 330_000 }, async () => {
     expectDurable(await slot(() => workerSigterm(base)));
+  });
+
+  it('7. worker SIGKILLed twice mid-copy and one ingest answer lost after the rows were stored', { timeout: 400_000 }, async () => {
+    const r = await slot(() => killsAndLostAnswer(base));
+    expectDurable(r);
+    expect(r.faults).toBe(3);
+  });
+
+  it('8. an ingest answer lost, and the worker SIGKILLed before it settled it', { timeout: 330_000 }, async () => {
+    expectDurable(await slot(() => lostAnswerThenKill(base)));
   });
 });

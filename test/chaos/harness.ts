@@ -138,7 +138,7 @@ export class ChaosHarness {
         HYDROLIX_USERNAME: EMULATOR_USER.username,
         HYDROLIX_PASSWORD: EMULATOR_USER.password,
         HYDROLIX_PROJECT: h.project,
-        HYDROLIX_RESUME_SETTLE_MS: '0',
+        HYDROLIX_VISIBILITY_WAIT_MS: '0',
         HYDROLIX_RETRY_BASE_MS: process.env.CHAOS_HYDROLIX_RETRY_BASE_MS ?? '100',
       };
     } catch (err) {

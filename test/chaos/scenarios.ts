@@ -34,6 +34,7 @@ export interface ScenarioResult {
   /** Rows the destination received beyond the source rows. */
   rowsResent: number;
   chunkRows: number;
+  batchRows: number;
   seconds: number;
   sourceRows: number;
   missing: number;
@@ -96,6 +97,7 @@ async function runScenario(label: string, fault: string, opts: ScenarioOptions, 
       duplicates: m.duplicates,
       rowsResent: m.rowsResent,
       chunkRows: opts.chunkRows,
+      batchRows: opts.batchRows,
       seconds: Math.round((Date.now() - started) / 1000),
       sourceRows: opts.rows,
       missing: m.missing,
@@ -273,6 +275,69 @@ export function workerSigterm(opts: ScenarioOptions): Promise<ScenarioResult> {
   });
 }
 
+/** Waits until the emulator has dropped `n` ingest connections in all (an injected lost answer landed). */
+async function waitForDrops(h: ChaosHarness, n: number, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((h.emulator.state.getStats().byStatus.dropped ?? 0) < n) {
+    if (Date.now() > deadline) throw new Error('the lost-answer fault never hit an ingest request');
+    await sleep(20);
+  }
+}
+
+/**
+ * Worker processes SIGKILLed twice mid-copy, and between the kills one ingest request whose rows
+ * Hydrolix stores but whose answer is lost (the connection closes before the 200). The lost answer is
+ * settled by asking what landed, the kills by resuming from what landed: nothing is sent twice.
+ */
+export function killsAndLostAnswer(opts: ScenarioOptions): Promise<ScenarioResult> {
+  return runScenario('lost-answer', 'worker SIGKILL x2 mid-copy + one lost ingest answer (rows stored, connection dropped)', opts, async (h, o, ctx) => {
+    const chunks = Math.ceil(o.rows / o.chunkRows);
+    const w1 = await h.startWorker();
+    ctx.id = await h.startMigration({ dest: ctx.dest, chunkRows: o.chunkRows, batchRows: o.batchRows, parallelism: o.parallelism ?? 2 });
+    const at1 = await h.waitForChunks(ctx.id, randInt(1, Math.max(1, Math.floor(chunks / 4))));
+    await sleep(randInt(50, 600));
+    const hb1 = await h.pending(ctx.id).catch(() => []);
+    await kill(h, w1, ctx, `mid-copy after ${at1.chunks_done}/${at1.chunks_total} chunks; in flight: ${hb1.map((a) => `${a.type}#${a.attempt} hb=${a.heartbeatRows}`).join(', ') || 'none'}`);
+
+    const w2 = await h.startWorker();
+    const resumed = await h.waitForChunks(ctx.id, at1.chunks_done + 1, 240_000);
+    h.emulator.state.injectFault({ status: 0, kind: 'store-then-drop', path: 'ingest' });
+    await waitForDrops(h, 1);
+    ctx.faults++;
+    ctx.note(`lost answer: an ingest request stored, then its connection closed without an answer (after ${resumed.chunks_done}/${resumed.chunks_total} chunks)`);
+
+    const at2 = await h.waitForChunks(ctx.id, Math.min(chunks - 1, resumed.chunks_done + randInt(1, 3)), 240_000);
+    await sleep(randInt(50, 600));
+    const hb2 = await h.pending(ctx.id).catch(() => []);
+    await kill(h, w2, ctx, `mid-copy after ${at2.chunks_done}/${at2.chunks_total} chunks; in flight: ${hb2.map((a) => `${a.type}#${a.attempt} hb=${a.heartbeatRows}`).join(', ') || 'none'}`);
+    await h.startWorker();
+    ctx.final = await h.waitForEnd(ctx.id, o.finishTimeoutMs ?? 300_000);
+    const v = ctx.final.verification;
+    if (v) ctx.note(`verification: ${JSON.stringify(v)}`);
+  });
+}
+
+/**
+ * A lost answer and, before the worker has settled it, a SIGKILL: the next attempt of the chunk finds
+ * the stored rows by asking what landed (after the visibility wait, 3 s here) and continues after them.
+ */
+export function lostAnswerThenKill(opts: ScenarioOptions): Promise<ScenarioResult> {
+  return runScenario('lost-then-kill', 'lost ingest answer, worker SIGKILLed before settling it', opts, async (h, o, ctx) => {
+    const chunks = Math.ceil(o.rows / o.chunkRows);
+    // The worker waits this long before asking what a lost request stored: the kill lands inside it.
+    h.workerEnv.HYDROLIX_VISIBILITY_WAIT_MS = '3000';
+    const w1 = await h.startWorker();
+    ctx.id = await h.startMigration({ dest: ctx.dest, chunkRows: o.chunkRows, batchRows: o.batchRows, parallelism: o.parallelism ?? 2 });
+    const at = await h.waitForChunks(ctx.id, randInt(1, Math.max(1, Math.floor(chunks / 3))));
+    h.emulator.state.injectFault({ status: 0, kind: 'store-then-drop', path: 'ingest' });
+    await waitForDrops(h, 1);
+    await sleep(randInt(100, 1500));
+    await kill(h, w1, ctx, `right after a lost answer (rows stored, connection closed), before the worker settled it; ${at.chunks_done}/${at.chunks_total} chunks done`);
+    await h.startWorker();
+    ctx.final = await h.waitForEnd(ctx.id, o.finishTimeoutMs ?? 300_000);
+  });
+}
+
 export const SCENARIOS = [
   { key: 'worker-kill', run: workerKills },
   { key: 'temporal-restart', run: temporalRestart },
@@ -280,6 +345,8 @@ export const SCENARIOS = [
   { key: 'destination-errors', run: destinationErrors },
   { key: 'two-workers', run: twoWorkersOneKilled },
   { key: 'worker-sigterm', run: workerSigterm },
+  { key: 'lost-answer', run: killsAndLostAnswer },
+  { key: 'lost-then-kill', run: lostAnswerThenKill },
 ] as const;
 
 /** Opt-in scenarios (`npm run chaos -- --only <key>`); none at the moment. */
