@@ -31,7 +31,7 @@ import { cpuMeter, formatCpu } from './lib/cpu';
 import { timeline } from './lib/timeline';
 import { SHAPES, salesAt, type Shape } from './lib/bench-shapes';
 import { ensureShape } from './lib/bench-seed';
-import { countPg, hasPgloader, pgloaderVersion, PGLOADER_DB, psql, runPgloader, runPipe, type Target } from './lib/bench-contenders';
+import { countPg, hasPgloader, pgloaderVersion, PGLOADER_DB, preparePgloader, preparePipe, psql, runPgloader, runPipe, type Target } from './lib/bench-contenders';
 import { copyPath, decodedByWarnings } from './lib/bench-path';
 import { plainSalesPoster } from './lib/bench-hydrolix';
 import { formatRuns, formatShapeTable, median, type ShapeResult } from './lib/bench-report';
@@ -215,6 +215,7 @@ async function benchShape(stack: Stack, emulator: Emulator, shape: Shape, rows: 
       'pipe',
       () =>
         attempt('pipe', () => {
+          preparePipe(TARGET, schema, `pipe_${shape.table}`);
           checkpoint();
           const t0 = process.hrtime.bigint();
           runPipe(TARGET, schema, shape.table, `pipe_${shape.table}`);
@@ -228,6 +229,7 @@ async function benchShape(stack: Stack, emulator: Emulator, shape: Shape, rows: 
       'pgloader',
       () =>
         attempt('pgloader', () => {
+          preparePgloader();
           checkpoint();
           const t0 = process.hrtime.bigint();
           runPgloader(TARGET, schema, shape.table);

@@ -58,9 +58,13 @@ export function pipeTableSql(schema: TableSchema, table: string): string {
   return createTableSql('public', table, columns, schema.key);
 }
 
-/** Loads `source` into `public.<dest>` through the pipe. Throws if either side fails. */
-export function runPipe(t: Target, schema: TableSchema, source: string, dest: string): void {
+/** Creates the pipe's empty destination table (outside the timed part). */
+export function preparePipe(t: Target, schema: TableSchema, dest: string): void {
   psql(t.pgDb, `DROP TABLE IF EXISTS ${quotePg(dest)}; ${pipeTableSql(schema, dest)}`);
+}
+
+/** Loads `source` into the table preparePipe made, through the pipe. Throws if either side fails. */
+export function runPipe(t: Target, schema: TableSchema, source: string, dest: string): void {
   const r = spawnSync(
     '/bin/bash',
     [
@@ -95,6 +99,12 @@ export function pgloaderVersion(): string {
 /** Database pgloader loads into, recreated before each run (it creates its own schema and types). */
 export const PGLOADER_DB = 'es_bench_pgloader';
 
+/** An empty database for pgloader (outside the timed part). */
+export function preparePgloader(): void {
+  psql('test', `DROP DATABASE IF EXISTS ${PGLOADER_DB}`);
+  psql('test', `CREATE DATABASE ${PGLOADER_DB}`);
+}
+
 /**
  * pgloader with its default casts (TINYINT(1) → boolean, BLOB/VARBINARY → bytea, BIT → bit, TIME →
  * time, YEAR → integer, ENUM → a CREATE TYPE; `create tables, include drop`, its indexes and key
@@ -103,8 +113,6 @@ export const PGLOADER_DB = 'es_bench_pgloader';
  * them, so PostgreSQL parses the same JSON for each. Returns pgloader's output.
  */
 export function runPgloader(t: Target, schema: TableSchema, table: string): string {
-  psql('test', `DROP DATABASE IF EXISTS ${PGLOADER_DB}`);
-  psql('test', `CREATE DATABASE ${PGLOADER_DB}`);
   const dir = mkdtempSync(join(tmpdir(), 'es-bench-'));
   const load = join(dir, `${table}.load`);
   const casts = schema.columns.filter((c) => c.type.kind === 'json').map((c) => `column ${table}.${c.name} to jsonb drop typemod`);

@@ -12,7 +12,7 @@ import { createSource } from '../../connectors';
 import type { Column, DestinationConnector, SourceConnector, TableSchema } from '../../connectors/types';
 import { SHAPES, type Shape } from '../../scripts/lib/bench-shapes';
 import { ensureShape, shapeSignature } from '../../scripts/lib/bench-seed';
-import { countPg, runPipe } from '../../scripts/lib/bench-contenders';
+import { countPg, hasPgloader, pgColumnTypes, PGLOADER_DB, preparePgloader, preparePipe, runPgloader, runPipe } from '../../scripts/lib/bench-contenders';
 import { copyPath } from '../../scripts/lib/bench-path';
 import { SLOW_PATH_WARNING } from '../../activities/text-path';
 import { formatShapeTable, median, type ShapeResult } from '../../scripts/lib/bench-report';
@@ -95,6 +95,7 @@ describe('bench shapes and the pipe', () => {
       } finally {
         await src.disconnect();
       }
+      preparePipe({ mysqlDb, pgDb }, schema, dest(shape));
       runPipe({ mysqlDb, pgDb }, schema, shape.table, dest(shape));
       expect(countPg(pgDb, dest(shape))).toBe(ROWS);
 
@@ -121,6 +122,22 @@ describe('bench shapes and the pipe', () => {
       }
     });
   }
+});
+
+describe('pgloader', () => {
+  // pgloader is a yardstick, not a dependency: machines without it skip the bench's pgloader runs too.
+  it.skipIf(!hasPgloader())('loads every row of the wide shape, JSON as jsonb like the others', async () => {
+    const shape = shapes.find((s) => s.id === 'wide')!;
+    await ensureShape(MARIADB_URL, shape, ROWS, () => undefined);
+    const src = createSource('SINGLESTORE', { SINGLESTORE_URL: MARIADB_URL });
+    const schema = await src.getSchema({ table: shape.table }).finally(() => src.disconnect());
+    preparePgloader();
+    runPgloader({ mysqlDb, pgDb }, schema, shape.table);
+    expect(countPg(PGLOADER_DB, shape.table)).toBe(ROWS);
+    const types = pgColumnTypes(PGLOADER_DB, shape.table);
+    expect(types.get('doc_0')).toBe('jsonb');
+    expect(types.get('bin_0')).toBe('bytea');
+  });
 });
 
 describe('copy path', () => {
