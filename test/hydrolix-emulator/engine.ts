@@ -1,10 +1,15 @@
 // The ClickHouse engine behind /query: chdb (ClickHouse in-process). libchdb binds one data
 // directory per process, so every emulator in a process shares one Session (a temporary directory,
 // removed when the last emulator using it closes) and gets a database of its own in it.
-import { drainPending, Session, version } from 'chdb';
+// chdb is loaded on the first query only: its library adds ~150 MiB to the RSS of any process that loads it.
+import type { Session } from 'chdb';
 
 /** Answer as the ClickHouse 24.8 under Hydrolix does: its setting defaults, UTC, 64-bit integers quoted in JSON. */
-const SERVER_SETTINGS = ['--compatibility=24.8', '--session_timezone=UTC', '--output_format_json_quote_64bit_integers=1'];
+const SERVER_SETTINGS = [
+  '--compatibility=24.8', '--session_timezone=UTC', '--output_format_json_quote_64bit_integers=1',
+  // The emulator shares the bench's cores with the worker under test: parse inserts on one thread.
+  '--input_format_parallel_parsing=0',
+];
 
 let session: Promise<Session> | null = null;
 let users = 0;
@@ -16,7 +21,11 @@ process.once('exit', () => current?.close()); // removes the directory even if a
 
 async function acquire(): Promise<Session> {
   users++;
-  session ??= closed.then(() => (current = new Session(undefined, { connectionArgs: SERVER_SETTINGS })));
+  session ??= closed.then(async () => {
+    const chdb = await import('chdb');
+    engineVersion = chdb.version().libchdb.replace(/"/g, '');
+    return (current = new chdb.Session(undefined, { connectionArgs: SERVER_SETTINGS }));
+  });
   try {
     return await session;
   } catch (e) {
@@ -30,14 +39,16 @@ function release(): void {
   if (--users > 0 || !session) return;
   const s = session;
   session = null;
-  closed = s.then((x) => {
+  closed = s.then(async (x) => {
     x.close();
     if (current === x) current = null;
-    return drainPending();
+    await (await import('chdb')).drainPending();
   }).catch(() => undefined);
 }
 
-export const ENGINE_VERSION = version().libchdb.replace(/"/g, '');
+let engineVersion = '';
+/** ClickHouse's version, for error messages (known once the engine is loaded). */
+export const engineVersionText = () => engineVersion;
 
 /** An error from the engine: ClickHouse's own message (`Code: N. DB::Exception: … (NAME)`). */
 export class EngineError extends Error {}

@@ -2,7 +2,7 @@
 // `project.table` names become the engine tables mirroring them (mirror.ts), Hydrolix's own
 // settings (hdx_query_*) are taken out and applied here, everything else is ClickHouse's.
 import { authenticate } from './auth';
-import { ENGINE_VERSION, EngineError } from './engine';
+import { EngineError, engineVersionText } from './engine';
 import { decodeUtf8, header, json, Req, Res } from './http';
 import { Mirrors } from './mirror';
 import { isKw, QueryError, queryTail, Tok, tokenize, twoPartNames } from './sql';
@@ -46,7 +46,9 @@ function errorBody(message: string, sql: string): Res {
   // Hydrolix answers every query error with 400 and {"error", "query"} (doc §6).
   return json(400, { error: message, query: sql });
 }
-const chError = (e: QueryError) => `Code: ${e.code}. DB::Exception: ${e.message}. (${e.codeName}) (version ${ENGINE_VERSION})`;
+/** ClickHouse over HTTP ends an error message with the server's version. */
+const versioned = (msg: string) => (engineVersionText() ? `${msg} (version ${engineVersionText()})` : msg);
+const chError = (e: QueryError) => versioned(`Code: ${e.code}. DB::Exception: ${e.message}. (${e.codeName})`);
 
 /** `k=v,k2=v2` (the X-HDX-query-settings header, doc §6). */
 function headerSettings(req: Req): [string, string][] {
@@ -147,7 +149,7 @@ export async function handleQuery(state: EmulatorState, req: Req): Promise<Res> 
   } catch (e) {
     if (e instanceof QueryError) return errorBody(chError(e), sql);
     if (e instanceof HdxStorageError) return errorBody(e.message, sql);
-    if (e instanceof EngineError) return errorBody(`${publicNames(e.message, refs, await mirrors.engine().then((d) => d.name, () => ''))} (version ${ENGINE_VERSION})`, sql);
+    if (e instanceof EngineError) return errorBody(versioned(publicNames(e.message, refs, await mirrors.engine().then((d) => d.name, () => ''))), sql);
     throw e;
   }
 }
