@@ -244,6 +244,9 @@ function toView(
           destination_rows: progress.verification.destinationRows,
           source_key_sum: progress.verification.sourceKeySum ?? null,
           destination_key_sum: progress.verification.destinationKeySum ?? null,
+          ...(progress.verification.destinationDistinctKeys !== undefined
+            ? { destination_distinct_keys: progress.verification.destinationDistinctKeys, duplicates: progress.verification.duplicates ?? 0 }
+            : {}),
           ok: progress.verification.ok,
         }
       : null,

@@ -38,6 +38,8 @@ export const destinationConfigSchema = z
     timestamp_column: identifier('timestamp_column').optional(),
     /** append (default for full), upsert on the key (default for incremental), or replace (empty the table first). */
     write_mode: z.enum(['append', 'upsert', 'replace']).optional(),
+    /** PostgreSQL: TINYINT(1) as boolean (default; a value other than 0/1 fails the run) or smallint (every value kept). */
+    boolean_as: z.enum(['boolean', 'smallint']).optional(),
   })
   .strict();
 
@@ -177,6 +179,9 @@ export interface MigrationView {
     /** Exact sum of a single integer key at each end (null where an end cannot compute it). */
     source_key_sum: string | null;
     destination_key_sum: string | null;
+    /** Append-only destinations only (Hydrolix): distinct keys held and the rows beyond them (duplicate copies). */
+    destination_distinct_keys?: number;
+    duplicates?: number;
     ok: boolean;
   } | null;
 }

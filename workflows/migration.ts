@@ -20,6 +20,8 @@ import {
   chunkCount,
   chunkRange,
   compareTallies,
+  duplicatesWarning,
+  verificationFailure,
   type FinishedTable,
   type MigrationInput,
   type MigrationState,
@@ -269,12 +271,13 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
         type: 'VerificationFailed',
         message: state.window
           ? `verification failed: the source window holds ${v.sourceRows} rows but ${rowsRead} were read (${state.rowsCopied} copied)`
-          : v.sourceRows !== v.destinationRows
-            ? `verification failed: source has ${v.sourceRows} rows, destination ${state.target} has ${v.destinationRows}`
-            : `verification failed: equal row counts (${v.sourceRows}) but the key checksums differ (source ${v.sourceKeySum}, destination ${v.destinationKeySum})`,
+          : verificationFailure(v, state.target ?? 'the destination'),
         nonRetryable: true,
       });
     }
+    // Append-only destinations may hold copies of a row: said in warnings, with how to read past them.
+    const duplicates = duplicatesWarning(state.verification, state.target ?? 'the destination', schema.key);
+    if (duplicates && !state.warnings.includes(duplicates)) state.warnings.push(duplicates);
     // A scheduled incremental run hands its high-water mark to the next run through the schedule.
     const scheduleId = (workflowInfo().memo as { schedule_id?: string } | undefined)?.schedule_id;
     if (scheduleId && state.window && state.window.upTo !== null) {

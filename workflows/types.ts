@@ -116,6 +116,13 @@ export interface Verification {
   /** Exact sum of a single integer key at both ends, when both can compute it (an order-independent checksum). */
   sourceKeySum?: string | null;
   destinationKeySum?: string | null;
+  /**
+   * Append-only destinations (Hydrolix): distinct keys held, and rows beyond them (copies of a row
+   * a lost answer or a crash sent twice). Duplicates are reported, not failed on: `ok` asks that
+   * every source key be there (and, with key sums, no key differ).
+   */
+  destinationDistinctKeys?: number;
+  duplicates?: number;
   ok: boolean;
 }
 
@@ -129,13 +136,36 @@ export interface Verification {
 export function compareTallies(source: Tally, destination: Tally, windowCopied?: number): Verification {
   if (windowCopied !== undefined) return { sourceRows: source.rows, destinationRows: destination.rows, ok: source.rows === windowCopied };
   const sumsAgree = source.keySum === null || destination.keySum === null || source.keySum === destination.keySum;
+  const both = { sourceRows: source.rows, destinationRows: destination.rows, sourceKeySum: source.keySum, destinationKeySum: destination.keySum };
+  if (destination.distinctKeys === undefined) return { ...both, ok: source.rows === destination.rows && sumsAgree };
+  // The destination's key sum is over distinct keys: a copy of a row does not move it, a missing or changed key does.
   return {
-    sourceRows: source.rows,
-    destinationRows: destination.rows,
-    sourceKeySum: source.keySum,
-    destinationKeySum: destination.keySum,
-    ok: source.rows === destination.rows && sumsAgree,
+    ...both,
+    destinationDistinctKeys: destination.distinctKeys,
+    duplicates: destination.rows - destination.distinctKeys,
+    ok: source.rows === destination.distinctKeys && sumsAgree,
   };
+}
+
+/** The `warnings` line for a verified run whose destination holds duplicate copies (null when it holds none). */
+export function duplicatesWarning(v: Verification, target: string, key: string[]): string | null {
+  if (!v.duplicates || v.duplicates <= 0) return null;
+  const k = key.join(', ');
+  return (
+    `${target} holds ${v.duplicates} duplicate row${v.duplicates === 1 ? '' : 's'} (${v.destinationRows} rows, ${v.destinationDistinctKeys} distinct keys; ` +
+    `every source row is present): read it deduplicated with SELECT * FROM ${target} ORDER BY ${k} LIMIT 1 BY ${k}`
+  );
+}
+
+/** Why a verification failed, for the run's error. */
+export function verificationFailure(v: Verification, target: string): string {
+  const present = v.destinationDistinctKeys ?? v.destinationRows;
+  if (present !== v.sourceRows) {
+    const distinct = v.destinationDistinctKeys !== undefined ? ` rows, ${v.destinationDistinctKeys} distinct keys` : '';
+    return `verification failed: source has ${v.sourceRows} rows, destination ${target} has ${v.destinationRows}${distinct}`;
+  }
+  const equal = v.destinationDistinctKeys !== undefined ? `as many distinct keys as source rows (${v.sourceRows})` : `equal row counts (${v.sourceRows})`;
+  return `verification failed: ${equal} but the key checksums differ (source ${v.sourceKeySum}, destination ${v.destinationKeySum})`;
 }
 
 export interface Progress {
