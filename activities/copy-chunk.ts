@@ -33,7 +33,9 @@ async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Pr
   const start: Start = { ...beat, cursor: beat?.cursor ?? input.range.after, rows: beat?.rows ?? 0, resumedRows: 0 };
   if (!beat && ctx.info.attempt === 1 && !input.mayHaveLanded) return start;
   ctx.heartbeat(beat); // keep the recorded position while asking
-  const landed = await dst.landedRows(input.destination.spec, input.schema, input.range, landedWindow(input));
+  // A destination may wait before it answers (Hydrolix: until recent writes are queryable, 30 s or more): keep beating.
+  const beating = setInterval(() => ctx.heartbeat(beat), 5_000);
+  const landed = await dst.landedRows(input.destination.spec, input.schema, input.range, landedWindow(input)).finally(() => clearInterval(beating));
   ctx.log.info('chunk resumes', { chunk: input.chunkIndex, landedRows: landed.rows, heartbeatRows: start.rows });
   // Fewer rows visible than heartbeated means the destination is still indexing: trust the
   // heartbeat then, it only ever records acknowledged writes. (An incremental chunk compares the
