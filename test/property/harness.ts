@@ -14,9 +14,8 @@ import { hydrolixNames } from '../../connectors/hydrolix/type-map';
 import { settingsFor } from '../../connectors/hydrolix/test-helpers';
 import { PostgresDestination } from '../../connectors/postgres';
 import { SingleStoreSource } from '../../connectors/singlestore';
-import { toCopyText } from '../../connectors/packed-rows';
-import { canonicalText, encodeTextRows } from '../../connectors/text-rows';
-import { PermanentError, type DestinationConnector, type KeyRange, type KeyTuple, type Row, type TableSchema, type TextBatch } from '../../connectors/types';
+import { unpackRows } from '../../connectors/packed-forms';
+import { PermanentError, type DestinationConnector, type KeyRange, type KeyTuple, type Row, type TableSchema, type TextBatch, type Value } from '../../connectors/types';
 import { MARIADB_URL } from '../support/mariadb';
 import { TEST_PG_URL } from '../support/postgres';
 import {
@@ -91,7 +90,7 @@ async function collect<T>(it: AsyncIterable<T>, copy: (b: T) => T): Promise<{ ok
   }
 }
 
-const copyText = (b: TextBatch): TextBatch => ({ rows: b.rows, lastKey: b.lastKey, payload: Buffer.from(b.payload) });
+const copyText = (b: TextBatch): TextBatch => ({ rows: b.rows, lastKey: b.lastKey, payload: Buffer.from(b.payload), epochSeconds: b.epochSeconds });
 
 const show = (v: unknown) => (typeof v === 'string' && v.length > 60 ? `${JSON.stringify(v.slice(0, 60))}…(${v.length})` : JSON.stringify(v));
 
@@ -261,23 +260,28 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
   }
 }
 
-/** Every batch of a range both ways, as COPY text (floats respelled: any spelling of the same double is canonical). */
+/**
+ * Every batch of a range both ways, as canonical values: packed batches decoded by the contract's
+ * own reader (packed-forms.ts unpackRows), bytes as hex, floats as JS prints them (the packed
+ * form of a float may be any spelling of the same double).
+ */
 export async function sourceBothWays(h: Harness, table: string, schema: TableSchema, range: KeyRange, batchRows: number) {
   const spec = { table };
   const floats = schema.columns.map((c) => c.type.kind === 'float');
-  const norm = (payload: string) =>
-    payload.split('\n').map((line) => line.split('\t').map((f, i) => (floats[i] && f !== '\\N' ? String(Number(f)) : f)).join('\t')).join('\n');
-  const escapeAll = schema.columns.map(() => true);
-  const text: Array<{ rows: number; lastKey: KeyTuple; payload: string }> = [];
+  const cell = (v: Value, i: number) =>
+    v === null ? null : v instanceof Uint8Array ? `0x${Buffer.from(v).toString('hex')}` : floats[i] ? String(Number(v)) : String(v);
+  const keyIdx = schema.key.map((k) => schema.columns.findIndex((c) => c.name === k));
+  const text: Array<{ rows: number; lastKey: KeyTuple; values: Array<Array<string | null>> }> = [];
   for await (const b of h.src.readText(spec, schema, range, { batchRows })) {
-    text.push({ rows: b.rows, lastKey: b.lastKey, payload: norm(toCopyText(b.payload, schema.columns.length, escapeAll).toString('utf8')) });
+    const values = unpackRows(b.payload, b.rows, schema.columns, b.epochSeconds).map((r) => r.map(cell));
+    text.push({ rows: b.rows, lastKey: b.lastKey, values });
   }
   const rows: typeof text = [];
-  const enc = schema.columns.map(() => canonicalText);
-  const keyIdx = schema.key.map((k) => schema.columns.findIndex((c) => c.name === k));
   for await (const b of h.src.readData(spec, schema, range, { batchRows })) {
     const last = b[b.length - 1];
-    rows.push({ rows: b.length, lastKey: keyIdx.map((i) => last[i] as string | number), payload: norm(encodeTextRows(schema, enc, b).toString('utf8')) });
+    // Key tuples travel JSON-safe: bytes as hex (toKeyValue).
+    const lastKey = keyIdx.map((i) => { const v = last[i]; return v instanceof Uint8Array ? Buffer.from(v).toString('hex') : (v as string | number); });
+    rows.push({ rows: b.length, lastKey, values: b.map((r) => r.map(cell)) });
   }
   return { text, rows };
 }

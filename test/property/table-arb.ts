@@ -137,7 +137,15 @@ function dateBetween(lo: string, hi: string): fc.Arbitrary<string> {
 const clock = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }))
   .map(([h, m, s]) => `${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}`);
 
-const dateEdges = ['1000-01-01', '9999-12-31', '1970-01-01', '1969-12-31', '1900-01-01', '1899-12-31', '2283-11-11', '2283-11-12', '2106-02-07', '2106-02-08', '2000-02-29', '0000-00-00', '2020-05-00'];
+const dateEdges = ['1000-01-01', '9999-12-31', '1970-01-01', '1969-12-31', '1900-01-01', '1899-12-31', '2283-11-11', '2283-11-12', '2106-02-07', '2106-02-08', '2000-02-29'];
+/** Dates: edges, the whole MySQL range, and often the range every destination holds (1970..2106). */
+const anyDate = fc.oneof(
+  { arbitrary: fc.constantFrom(...dateEdges), weight: 4 },
+  { arbitrary: dateBetween('1000-01-01', '9999-12-31'), weight: 3 },
+  { arbitrary: dateBetween('1970-01-01', '2106-02-06'), weight: 6 },
+  // Zero dates (legal without NO_ZERO_DATE / NO_ZERO_IN_DATE): no destination stores them.
+  { arbitrary: fc.constantFrom('0000-00-00', '2020-05-00', '2020-00-05'), weight: 1 },
+);
 
 const TEXT_SPECIALS = ['', ' ', 'a ', '\\N', 'NULL', '\t', '\n', '\r\n', '\\', '"', "'", '😀', '👨‍👩‍👧', '中文', 'é', '\u00a0', ','];
 /** Strings from pieces that stress escaping and multibyte handling. */
@@ -168,7 +176,7 @@ export function valueOf(t: SqlType): fc.Arbitrary<SqlValue> {
     }
     case 'bool':
       // 0/1 mostly; other TINYINT(1) values are legal at the source.
-      return fc.oneof({ arbitrary: fc.constantFrom('0', '1'), weight: 8 }, { arbitrary: fc.constantFrom('2', '-1', '127', '-128'), weight: 1 });
+      return fc.oneof({ arbitrary: fc.constantFrom('0', '1'), weight: 40 }, { arbitrary: fc.constantFrom('2', '-1', '127', '-128'), weight: 1 });
     case 'decimal': {
       const intDigits = t.p - t.s;
       const digits = (n: number) => (n === 0 ? fc.constant('') : fc.oneof(fc.constant('9'.repeat(n)), fc.stringMatching(new RegExp(`^[0-9]{1,${n}}$`))));
@@ -181,14 +189,15 @@ export function valueOf(t: SqlType): fc.Arbitrary<SqlValue> {
       return edged(['0', '-0', '0.1', '1.7976931348623157e308', '-1.7976931348623157e308', '2.2250738585072014e-308', '5e-324', '9007199254740993', '123456789.123456789'],
         fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => String(d)));
     case 'date':
-      return edged(dateEdges, dateBetween('1000-01-01', '9999-12-31'));
+      return anyDate;
     case 'datetime':
-      return fc.tuple(edged(dateEdges, dateBetween('1000-01-01', '9999-12-31')), edged(['00:00:00', '23:59:59'], clock), edged(['', '.999999', '.5'], fraction(t.fsp)))
+      return fc.tuple(anyDate, edged(['00:00:00', '23:59:59'], clock), edged(['', '.999999', '.5'], fraction(t.fsp)))
         .map(([d, c, f]) => `${d} ${c}${f}`);
     case 'timestamp':
-      return edged(
-        ['1970-01-01 00:00:01', '2038-01-19 03:14:07.999999', '0000-00-00 00:00:00', '2000-02-29 12:00:00.000001'],
-        fc.tuple(dateBetween('1970-01-02', '2038-01-18'), clock, fraction(t.fsp)).map(([d, c, f]) => `${d} ${c}${f}`),
+      return fc.oneof(
+        { arbitrary: fc.constantFrom('1970-01-01 00:00:01', '2038-01-19 03:14:07.999999', '2000-02-29 12:00:00.000001'), weight: 10 },
+        { arbitrary: fc.tuple(dateBetween('1970-01-02', '2038-01-18'), clock, fraction(t.fsp)).map(([d, c, f]) => `${d} ${c}${f}`), weight: 10 },
+        { arbitrary: fc.constant('0000-00-00 00:00:00'), weight: 1 },
       );
     case 'time':
       return edged(
