@@ -311,6 +311,101 @@ describe('query', () => {
   });
 });
 
+describe('query engine (real ClickHouse)', () => {
+  const rowsAt = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `{"ts":"${tsNow(-60_000 + (from + i) * 1000)}","id":${from + i},"name":"r${from + i}"}`).join('\n');
+  it('aggregates over no rows give defaults, 64-bit integers are quoted, tuples compare element-wise', async () => {
+    await setup();
+    const empty = await query('SELECT count() AS n, sum(id) AS s, max(id) AS m, max(tuple(ts, id)) AS k, uniqExact(id) AS u FROM proj.tbl FORMAT JSONEachRow');
+    expect(empty.json).toEqual({ n: '0', s: null, m: null, k: ['1970-01-01 00:00:00.000', null], u: '0' });
+    expect((await ingest(rowsAt(5))).status).toBe(200);
+    const r = await query("SELECT count() AS n, sum(DISTINCT toInt128(id)) AS s, toUInt32(7) AS small FROM proj.tbl WHERE tuple(id, name) > tuple(1, 'r1') AND (id, name) <= (3, 'r3') FORMAT JSONEachRow");
+    expect(r.json).toEqual({ n: '2', s: '5', small: 7 });
+  });
+  it('named tuples (ClickHouse 24.8) print max(tuple(…)) as an object', async () => {
+    await setup();
+    expect((await ingest(rowsAt(3))).status).toBe(200);
+    const sql = 'SELECT max(tuple(ts, id)) AS k FROM proj.tbl FORMAT JSONEachRow';
+    expect(Array.isArray((await query(sql)).json.k)).toBe(true);
+    const last = (await query('SELECT max(ts) AS t FROM proj.tbl FORMAT JSONEachRow')).json.t;
+    h.state.namedTuples = true;
+    try {
+      expect((await query(sql)).json.k).toEqual({ ts: last, id: '2' });
+    } finally {
+      h.state.namedTuples = false;
+    }
+  });
+  it('hdx_query_timerange_required and hdx_query_max_timerange_sec, with SQL settings over table defaults', async () => {
+    const { tablePath } = await setup();
+    expect((await ingest(rowsAt(3))).status).toBe(200);
+    const patch = await call('PATCH', tablePath, { settings: { default_query_options: { hdx_query_timerange_required: true, hdx_query_max_timerange_sec: 3600 } } });
+    expect(patch.status).toBe(200);
+    const none = await query('SELECT count() FROM proj.tbl');
+    expect(none.status).toBe(400);
+    expect(none.json.error).toMatch(/^HdxStorageError hdx_query_timerange_required is set to true. Your query needs a time range filter/);
+    const open = await query("SELECT count() FROM proj.tbl WHERE `ts` >= '1970-01-01 00:00:00'");
+    expect(open.json.error).toMatch(/^HdxStorageError Maximum time range exceeded for query: unbounded \(maximum is 3600\)/);
+    const wide = await query("SELECT count() FROM proj.tbl WHERE ts BETWEEN now() - INTERVAL 2 HOUR AND now()");
+    expect(wide.json.error).toMatch(/Maximum time range exceeded for query: 7200 seconds \(maximum is 3600\)/);
+    expect((await query("SELECT count() FROM proj.tbl WHERE ts > now() - INTERVAL 30 MINUTE AND ts <= now()")).text).toBe('3\n');
+    // SQL settings win over the table's defaults (doc §6), and are not passed on to ClickHouse.
+    const lifted = await query("SELECT count() FROM proj.tbl WHERE `ts` >= '1970-01-01 00:00:00' AND `ts` <= '2106-02-07 06:28:15' SETTINGS hdx_query_max_timerange_sec = 0 FORMAT JSON");
+    expect(lifted.status).toBe(200);
+    expect(lifted.json.data).toEqual([{ 'count()': '3' }]);
+    const header = await call('POST', '/query', "SELECT count() FROM proj.tbl WHERE ts > now() - INTERVAL 1 DAY", { 'x-hdx-query-settings': 'hdx_query_max_timerange_sec=0' });
+    expect(header.text).toBe('3\n');
+    // The org level is the lowest.
+    expect((await call('PUT', tablePath, { name: 'tbl', settings: { stream: { cold_data_max_age_days: 365 } } })).json.settings.default_query_options).toEqual({});
+    h.state.queryOptions = { hdx_query_timerange_required: true };
+    try {
+      expect((await query('SELECT count() FROM proj.tbl')).json.error).toMatch(/hdx_query_timerange_required/);
+      expect((await query('SELECT count() FROM proj.tbl SETTINGS hdx_query_timerange_required = false')).text).toBe('3\n');
+    } finally {
+      h.state.queryOptions = {};
+    }
+  });
+  it('output formats, settings passed to ClickHouse, and the rows as they become queryable', async () => {
+    await setup();
+    expect((await ingest(rowsAt(4))).status).toBe(200);
+    expect((await call('POST', '/query?hdx_query_output_format=TSVWithNames', 'SELECT id, name FROM proj.tbl ORDER BY id LIMIT 2')).text).toBe('id\tname\n0\tr0\n1\tr1\n');
+    expect((await query('SELECT count() FROM proj.tbl SETTINGS hdx_query_output_format = \'JSONEachRow\'')).json).toEqual({ 'count()': '4' });
+    const limited = await query('SELECT id FROM proj.tbl SETTINGS max_result_rows = 1, result_overflow_mode = \'throw\'');
+    expect(limited.json.error).toMatch(/Code: 396/);
+    // Rows stamped as not yet visible stay out of query results until their time comes.
+    const t = h.state.tableByName('proj', 'tbl')!;
+    t.visibleAt = t.rows.map(() => 0);
+    expect((await ingest(rowsAt(2, 4))).status).toBe(200);
+    t.visibleAt.splice(4, 2, Date.now() + 400, Date.now() + 400);
+    expect((await query('SELECT count() FROM proj.tbl')).text).toBe('4\n');
+    await new Promise((r) => setTimeout(r, 450));
+    expect((await query('SELECT count(), max(id) FROM proj.tbl')).text).toBe('6,5\n');
+  });
+  it('is read-only, names tables as the query did, and follows table changes', async () => {
+    const { tablePath } = await setup();
+    expect((await ingest(rowsAt(2))).status).toBe(200);
+    for (const sql of ['INSERT INTO proj.tbl (id) VALUES (1)', 'DROP TABLE proj.tbl', "SELECT 1 INTO OUTFILE '/tmp/x'"]) {
+      const r = await query(sql);
+      expect(r.status).toBe(400);
+      expect(r.json.error).toMatch(/Code: 164.*READONLY/);
+    }
+    expect((await query('SELECT 1 FROM nope.tbl')).json.error).toMatch(/Code: 81.*UNKNOWN_DATABASE/);
+    const e = await query('SELECT nope FROM `proj`.`tbl` AS t');
+    expect(e.json.error).toMatch(/Code: 47.*proj\.tbl/);
+    expect(e.json.error).not.toMatch(/hdx_emulator|t_[0-9a-f]{32}/);
+    // A string that looks like a table name is left alone.
+    expect((await query("SELECT 'proj.tbl' AS s, count() FROM proj.tbl FORMAT CSV")).text).toBe('"proj.tbl",2\n');
+    // A new transform column, a renamed table, a deleted one.
+    const tr = (await call('GET', `${tablePath}/transforms/`)).json.results[0];
+    await call('PUT', `${tablePath}/transforms/${tr.uuid}`, transform([primary, { name: 'id', datatype: { type: 'uint64' } }, { name: 'name', datatype: { type: 'string' } }, { name: 'extra', datatype: { type: 'int32', default: 5 } }]));
+    expect((await ingest(JSON.stringify({ ts: tsNow(), id: 9, extra: 1 }))).status).toBe(200);
+    expect((await query('SELECT count(), sum(extra) FROM proj.tbl')).text).toBe('3,1\n');
+    await call('PATCH', tablePath, { name: 'renamed' });
+    expect((await query('SELECT count() FROM proj.renamed')).text).toBe('3\n');
+    expect((await query('SELECT count() FROM proj.tbl')).json.error).toMatch(/Code: 60.*UNKNOWN_TABLE/);
+    expect((await call('DELETE', tablePath)).status).toBe(204);
+    expect((await query('SELECT count() FROM proj.renamed')).json.error).toMatch(/Code: 60/);
+  });
+});
+
 describe('misc', () => {
   it('version and trailing slashes', async () => {
     const v = await call('GET', '/version');

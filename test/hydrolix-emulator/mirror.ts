@@ -124,7 +124,7 @@ export class Mirrors {
   }
 
   private async fill(db: EngineDb, m: Mirror, now: number): Promise<void> {
-    const visibleAt = (m.table as Table & { visibleAt?: number[] }).visibleAt;
+    const visibleAt = m.table.visibleAt;
     const ready: number[] = [];
     const waiting: number[] = [];
     for (const i of m.pending) (visibleAt![i] <= now ? ready : waiting).push(i);
