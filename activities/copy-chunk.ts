@@ -96,18 +96,19 @@ async function copyRange(
     if (filter) Object.assign(progress, filter.tally());
     ctx.heartbeat({ ...progress });
   };
+  // What a destination that settles lost answers may count as landed (see landedWindow).
+  const window = landedWindow(input);
   if (text) {
     for await (const batch of readAhead(src.readText!(input.source.spec, input.schema, range, read))) {
       if (batch.rows === 0) continue;
       const out = filter ? filter.text(batch) : batch;
-      if (out.rows > 0) await dst.writeText!(input.destination.spec, input.schema, out);
+      if (out.rows > 0) await dst.writeText!(input.destination.spec, input.schema, out, { window });
       batch.release?.();
       landed(out.rows, batch.lastKey);
     }
     return;
   }
   const keyIdx = keyIndexes(input.schema);
-  const window = landedWindow(input);
   for await (const batch of readAhead<Row[]>(src.readData(input.source.spec, input.schema, range, read))) {
     if (batch.length === 0) continue;
     const out = filter ? filter.rows(batch) : batch;
