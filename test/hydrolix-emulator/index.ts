@@ -1,5 +1,5 @@
-// Public entry point: start a strict local Hydrolix emulator (see README-style notes in each module).
-// /query runs on real ClickHouse (chdb, in-process): see query.ts.
+// Public entry point: start a strict local Hydrolix emulator. Config API and ingest are its own code;
+// /query runs on real ClickHouse (chdb, in-process) over the stored rows. See README.md.
 import type { AddressInfo } from 'node:net';
 import { closeQueryEngine } from './query';
 import { createEmulatorServer } from './server';
