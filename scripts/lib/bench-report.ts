@@ -15,7 +15,7 @@ export interface ShapeResult {
   /** `packed`, or `decoded: <why>`. */
   path?: string;
   /** Epic Shelter → Hydrolix emulator: rows, seconds and worker CPU of each run. */
-  hydrolix?: { rows: number; seconds: number[]; workerCpu: number[]; peakRssMiB: number; path?: string };
+  hydrolix?: { rows: number; seconds: number[]; workerCpu: number[]; peakRssMiB: number; path?: string; verifySeconds: number[] };
   /** Failed or wrong runs (a wrong row count is a failure, however fast). */
   failures: string[];
 }

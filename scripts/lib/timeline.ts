@@ -10,7 +10,19 @@ const T = temporal.api.enums.v1.EventType;
 
 const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
-export async function timeline(client: Client, workflowId: string): Promise<string> {
+export interface HistorySpans {
+  /** Workflow start and last event, epoch ms. */
+  start: number;
+  end: number;
+  /** Per activity type: first scheduled → last closed, how many, and when each closed. */
+  spans: Map<string, { from: number; to: number; n: number; ends: number[] }>;
+  /** Local activities (setup steps) and when the first regular activity was scheduled. */
+  locals: number;
+  firstScheduled?: number;
+  taskFaults: number;
+}
+
+export async function historySpans(client: Client, workflowId: string): Promise<HistorySpans> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   const events = history.events ?? [];
   const start = ms(events[0]?.eventTime);
@@ -45,13 +57,21 @@ export async function timeline(client: Client, workflowId: string): Promise<stri
       spans.set(s.type, span);
     }
   }
-  const end = ms(events[events.length - 1]?.eventTime);
+  return { start, end: ms(events[events.length - 1]?.eventTime), spans, locals, firstScheduled, taskFaults };
+}
+
+/** One line: the history's length and each activity type's span. */
+export function formatSpans(h: HistorySpans): string {
   // Parallel activities: when each ended, from the first one's scheduling (lanes ending apart = idle cores).
   const ends = (s: { from: number; ends: number[] }) => (s.ends.length > 1 ? ` (ended at ${s.ends.map((t) => ((t - s.from) / 1000).toFixed(2)).join(', ')})` : '');
-  const parts = [...spans.entries()].map(([type, s]) => `${type}${s.n > 1 ? `×${s.n}` : ''} ${((s.to - s.from) / 1000).toFixed(2)}${ends(s)}`);
+  const parts = [...h.spans.entries()].map(([type, s]) => `${type}${s.n > 1 ? `×${s.n}` : ''} ${((s.to - s.from) / 1000).toFixed(2)}${ends(s)}`);
   // Setup steps run as local activities: their time is the start up to the first scheduled activity.
-  if (locals > 0 && firstScheduled !== undefined) parts.unshift(`${locals} local setup steps ${((firstScheduled - start) / 1000).toFixed(2)}`);
+  if (h.locals > 0 && h.firstScheduled !== undefined) parts.unshift(`${h.locals} local setup steps ${((h.firstScheduled - h.start) / 1000).toFixed(2)}`);
   // A timed-out or failed task explains a slow run (a workflow task timeout alone stalls it 10 s).
-  if (taskFaults > 0) parts.push(`${taskFaults} timed-out/failed task(s)`);
-  return `history ${((end - start) / 1000).toFixed(2)} s: ${parts.join(', ')}`;
+  if (h.taskFaults > 0) parts.push(`${h.taskFaults} timed-out/failed task(s)`);
+  return `history ${((h.end - h.start) / 1000).toFixed(2)} s: ${parts.join(', ')}`;
+}
+
+export async function timeline(client: Client, workflowId: string): Promise<string> {
+  return formatSpans(await historySpans(client, workflowId));
 }
