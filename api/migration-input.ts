@@ -59,6 +59,7 @@ export function toMigrationInput(req: CreateMigrationRequest, migrationId: strin
   const d = req.destination_config;
   const options: Record<string, string> = {};
   if (d.timestamp_column) options.timestamp_column = d.timestamp_column;
+  if (d.boolean_as) options.boolean_as = d.boolean_as;
   const mode = req.options?.mode ?? 'full';
   options.write_mode = d.write_mode ?? (mode === 'incremental' ? 'upsert' : 'append');
   return {

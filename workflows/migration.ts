@@ -158,7 +158,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     }
     if (!state.target) {
       state.phase = 'creating_table';
-      const created = await prepare.createDestinationTable({ destination: input.destination, schema });
+      const created = await prepare.createDestinationTable({ destination: input.destination, schema, source: input.source });
       state.target = created.target;
       state.destinationPreexisted = !created.created;
       state.warnings.push(...created.warnings);

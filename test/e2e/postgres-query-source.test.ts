@@ -4,6 +4,7 @@
  * key cannot be copied), and that must not make the new table look incompatible with the source.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SLOW_PATH_WARNING } from '../../activities/text-path';
 import { uniqueName } from '../support/mariadb';
 import { waitForStatus } from '../support/migrations';
 import { withPostgres } from '../support/postgres';
@@ -47,6 +48,8 @@ it('copies a query with order_by into a new PostgreSQL table, and again into the
     expect(res.status).toBe(201);
     const done = await waitForStatus(stack, res.body.id, ['completed']);
     expect(done).toMatchObject({ rows_copied: ROWS, error: null, verification: { source_rows: ROWS, destination_rows: ROWS, ok: true } });
+    // Said in the status before the copy: why these rows are decoded in the worker.
+    expect(done.warnings).toContain(`${SLOW_PATH_WARNING}: the POSTGRES source reads no packed rows`);
     const cols = await pg.query(
       `SELECT column_name, is_nullable, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
       [dest],
