@@ -380,7 +380,9 @@ describe('query engine (real ClickHouse)', () => {
     expect((await query('SELECT count(), max(id) FROM proj.tbl')).text).toBe('6,5\n');
   });
   it('is read-only, names tables as the query did, and follows table changes', async () => {
-    const { tablePath } = await setup();
+    const { tablePath, project } = await setup();
+    await call('POST', `/config/v1/orgs/${org}/projects/${project}/tables/`, { name: 'bare' });
+    expect((await query('SELECT count() FROM proj.bare')).json.error).toMatch(/Code: 60.*no transform/);
     expect((await ingest(rowsAt(2))).status).toBe(200);
     for (const sql of ['INSERT INTO proj.tbl (id) VALUES (1)', 'DROP TABLE proj.tbl', "SELECT 1 INTO OUTFILE '/tmp/x'"]) {
       const r = await query(sql);

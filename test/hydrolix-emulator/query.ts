@@ -127,7 +127,7 @@ export async function handleQuery(state: EmulatorState, req: Req): Promise<Res> 
       const project = state.projects.get(t.project) as Project | undefined;
       const o = { ...state.queryOptions, ...optionsOf(project), ...optionsOf(t), ...explicit };
       const primary = state.schema(t).find((s) => s.column.primary)?.column.name;
-      if (!primary) continue;
+      if (!primary) throw new QueryError(60, 'UNKNOWN_TABLE', `Table ${refs.find((r) => r.table === t)!.first.v}.${t.name} has no columns (it has no transform)`);
       await checkTimeRange(db, sql, body, primary, {
         required: truthy(o.hdx_query_timerange_required),
         maxSeconds: Number(o.hdx_query_max_timerange_sec ?? 0) || 0,
