@@ -105,6 +105,11 @@ export class BoundaryFilter {
   private readonly keepBytes: Buffer | null;
   private kept: string[] = [];
   private keptCount = 0;
+  /**
+   * Off while a resumed chunk accounts for rows that landed before a crash: a row there may have
+   * changed after the crashed attempt passed it, so it must not be remembered as delivered.
+   */
+  collect = true;
   skipped = 0;
   fresh = 0;
 
@@ -143,7 +148,7 @@ export class BoundaryFilter {
 
   private decideBy(atOrBelowMark: boolean, inKeepRange: boolean, fingerprint: () => string): boolean {
     // Past the cap the workflow drops the whole set: one more than the cap tells it so.
-    const keep = inKeepRange && this.keptCount <= MAX_FINGERPRINTS;
+    const keep = inKeepRange && this.collect && this.keptCount <= MAX_FINGERPRINTS;
     const mayBeSeen = atOrBelowMark && this.seenBefore.size > 0;
     if (!keep && !mayBeSeen) {
       if (!atOrBelowMark) this.fresh++;

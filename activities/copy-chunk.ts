@@ -50,15 +50,22 @@ async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Pr
   return { ...start, resumedRows: landed.rows };
 }
 
-/** Reads (progress.cursor, upTo] again, writing nothing: the filter accounts for rows that landed before a crash. */
+/**
+ * Reads (progress.cursor, upTo] again, writing nothing: the filter counts the rows that landed
+ * before a crash (chunks write in key order) as written or skipped. It fingerprints none of them:
+ * one changed since the crashed attempt passed it was not delivered in this form, and the next run
+ * must not skip it (an unchanged one is delivered again, which loses nothing).
+ */
 async function accountLanded(input: CopyChunkInput, src: SourceConnector, filter: BoundaryFilter, progress: ChunkHeartbeat, upTo: KeyTuple, signal: AbortSignal) {
   const keyIdx = keyIndexes(input.schema);
   const range: KeyRange = { after: progress.cursor, upTo };
+  filter.collect = false;
   for await (const batch of src.readData(input.source.spec, input.schema, range, { batchRows: ROW_BATCH_ROWS, signal })) {
     if (batch.length === 0) continue;
     progress.rows += filter.rows(batch).length;
     progress.cursor = keyOf(batch[batch.length - 1], keyIdx, input.schema);
   }
+  filter.collect = true;
   Object.assign(progress, filter.tally());
 }
 
