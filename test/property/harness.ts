@@ -22,11 +22,12 @@ import {
   hdxActual, hdxExpected, hdxRefusal, pgActual, pgExpected, pgRefusal, sourceRefusal,
   type Accept, type Cell,
 } from './expected';
+export { sourceRefusal };
 import { createAndFill, q, readTruth } from './mariadb-table';
 import type { ColDef, TableCase } from './table-arb';
 
-const PG_SCHEMA = 'es_property';
-const HDX_PROJECT = 'es_property';
+export const PG_SCHEMA = 'es_property';
+export const HDX_PROJECT = 'es_property';
 const USER = { username: 'admin@example.com', password: 'hunter2-SECRET' };
 
 export interface Harness {
@@ -66,10 +67,10 @@ export async function openHarness(): Promise<Harness> {
 
 /** What the cases exercised, so a run that only ever hit refusals cannot pass unnoticed. */
 export const stats: Record<string, number> = {};
-const count = (what: string) => { stats[what] = (stats[what] ?? 0) + 1; };
+export const count = (what: string) => { stats[what] = (stats[what] ?? 0) + 1; };
 
 let seq = 0;
-const tag = () => `prop_${process.pid}_${(seq++).toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
+export const tag = () => `prop_${process.pid}_${(seq++).toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
 
 export interface CaseOptions {
   batchRows: number;
@@ -141,19 +142,39 @@ async function pgJsonOf(client: pg.Client, c: TableCase, truth: Cell[][]): Promi
   return out;
 }
 
-async function readPostgres(client: pg.Client, table: string, c: TableCase): Promise<Cell[][]> {
+async function readPostgres(client: pg.Client, table: string, c: TableCase, namespace = PG_SCHEMA): Promise<Cell[][]> {
   const exprs = c.columns.map((col) => {
     const x = `"${col.name.replace(/"/g, '""')}"`;
     return ['binary', 'varbinary', 'blob'].includes(col.type.t) ? `encode(${x}, 'hex')` : `${x}::text`;
   });
-  const res = await client.query({ text: `SELECT ${exprs.join(', ')} FROM ${PG_SCHEMA}."${table}"`, rowMode: 'array' });
+  const res = await client.query({ text: `SELECT ${exprs.join(', ')} FROM "${namespace}"."${table}"`, rowMode: 'array' });
   return (res.rows as Cell[][]).map((r) => r.map((v, i) => pgActual(c.columns[i], v)));
 }
 
-function readHydrolix(emu: EmulatorHandle, table: string, c: TableCase, schema: TableSchema): Cell[][] {
+function readHydrolix(emu: EmulatorHandle, table: string, c: TableCase, schema: TableSchema, project = HDX_PROJECT): Cell[][] {
   const { names } = hydrolixNames(schema);
   const byCol = c.columns.map((col) => names[schema.columns.findIndex((s) => s.name === col.name)]);
-  return emu.state.rows(HDX_PROJECT, table).rows.map((r) => c.columns.map((col, i) => hdxActual(col, r[byCol[i]])));
+  return emu.state.rows(project, table).rows.map((r) => c.columns.map((col, i) => hdxActual(col, r[byCol[i]])));
+}
+
+/** What PostgreSQL must hold for a case: a refusal reason, or rows to compare with a table. */
+export async function postgresVerdict(client: pg.Client, c: TableCase, truth: Cell[][]) {
+  const json = await pgJsonOf(client, c, truth);
+  const jsonOf = (s: string) => json.get(s)!;
+  const expected = truth.map((r) => r.map((v, i) => pgExpected(c.columns[i], v, jsonOf)));
+  return {
+    refuses: pgRefusal(c, truth, jsonOf),
+    compare: async (label: string, table: string, namespace = PG_SCHEMA) => compareRows(label, c, expected, await readPostgres(client, table, c, namespace)),
+  };
+}
+
+/** What Hydrolix must hold for a case: a refusal reason, or rows to compare with a table (given createTable's warnings). */
+export function hydrolixVerdict(c: TableCase, truth: Cell[][]) {
+  return {
+    refuses: hdxRefusal(c, truth),
+    compare: (label: string, emu: EmulatorHandle, table: string, schema: TableSchema, warnings: string[], project = HDX_PROJECT) =>
+      compareRows(label, c, truth.map((r) => r.map((v, i) => hdxExpected(c.columns[i], v, warnings))), readHydrolix(emu, table, c, schema, project)),
+  };
 }
 
 /** Writes every batch; returns the error if one was thrown. */
@@ -213,10 +234,8 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
     }
 
     if (dests.includes('postgres')) {
-      const json = await pgJsonOf(h.pg, c, truth);
-      const jsonOf = (s: string) => json.get(s)!;
-      const expected = truth.map((r) => r.map((v, i) => pgExpected(c.columns[i], v, jsonOf)));
-      const refuses = pgRefusal(c, truth, jsonOf);
+      const verdict = await postgresVerdict(h.pg, c, truth);
+      const refuses = verdict.refuses;
       for (const [path, write] of paths) {
         const table = `${name}_${path}`;
         pgTables.push(table);
@@ -231,12 +250,13 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
         if (refuses) { count(`${label}: refused`); expectRefusal(label, refuses, err, problems); continue; }
         if (err) { problems.push(`${label}: write failed: ${(err as Error).message}`); continue; }
         count(`${label}: compared`);
-        problems.push(...compareRows(label, c, expected, await readPostgres(h.pg, table, c)));
+        problems.push(...(await verdict.compare(label, table)));
       }
     }
 
     if (dests.includes('hydrolix')) {
-      const refuses = hdxRefusal(c, truth);
+      const verdict = hydrolixVerdict(c, truth);
+      const refuses = verdict.refuses;
       for (const [path, write] of paths) {
         const table = `${name}_${path}`.toLowerCase();
         const dspec = { table, namespace: HDX_PROJECT };
@@ -249,8 +269,7 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
         if (refuses) { count(`${label}: refused`); expectRefusal(label, refuses, err, problems); continue; }
         if (err) { problems.push(`${label}: write failed: ${(err as Error).message}`); continue; }
         count(`${label}: compared`);
-        const expected = truth.map((r) => r.map((v, i) => hdxExpected(c.columns[i], v, created.warnings)));
-        problems.push(...compareRows(label, c, expected, readHydrolix(h.emu, table, c, schema)));
+        problems.push(...verdict.compare(label, h.emu, table, schema, created.warnings));
       }
     }
     if (problems.length) throw new Error(problems.join('\n'));
