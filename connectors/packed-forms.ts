@@ -107,6 +107,17 @@ export function unpackRows(payload: Uint8Array, rows: number, columns: Column[],
   return out;
 }
 
+/**
+ * The canonical text's bytes of a packed field [s, e) (what the row path's value prints as): the
+ * field itself, except BIT (its number) and epoch seconds (the UTC datetime). Binary stays bytes.
+ */
+export function canonicalFieldBytes(buf: Buffer, s: number, e: number, col: Column, epoch: boolean): Uint8Array {
+  const t = col.type;
+  if (t.kind === 'bit') return Buffer.from(bitToDecimal(buf.subarray(s, e), t.bits), 'latin1');
+  if (epoch && t.kind === 'datetime') return Buffer.from(epochToUtc(buf.toString('latin1', s, e), t.fsp), 'latin1');
+  return buf.subarray(s, e);
+}
+
 /** Field `index` of the row starting (with its header) at p, as bytes (a view), or null for NULL. */
 export function fieldBytes(buf: Buffer, p: number, index: number): Buffer | null {
   p += ROW_HEADER;
