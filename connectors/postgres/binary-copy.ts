@@ -93,7 +93,7 @@ export function codecFor(col: Column, formattedType: string, epoch: boolean): Co
   if (c === Codec.Bytea) return null;
   if (c === Codec.Bool) return kind === 'boolean' ? c : null;
   if (c === Codec.Interval) return kind === 'time' ? c : null;
-  if (c === Codec.Timestamp && kind === 'datetime' && epoch) return Codec.EpochTimestamp;
+  if (epoch) return c === Codec.Timestamp && kind === 'datetime' ? Codec.EpochTimestamp : null;
   return c;
 }
 
@@ -117,7 +117,7 @@ export function binaryPlan(columns: Column[], storedTypes: Map<string, string>, 
     if (c === null) return null;
     codecs[i] = c;
     const t = columns[i].type;
-    params[i] = t.kind === 'datetime' || t.kind === 'time' ? Math.min(Math.max(t.fsp, 0), 6) : t.kind === 'bit' ? Math.max(1, Math.ceil(t.bits / 8)) : 0;
+    params[i] = t.kind === 'datetime' || t.kind === 'time' ? Math.min(Math.max(t.fsp, 0), 6) : t.kind === 'bit' ? Math.max(1, Math.ceil(t.bits / 8)) : 6;
   }
   return { codecs, params };
 }
