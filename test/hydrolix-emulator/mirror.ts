@@ -9,13 +9,14 @@ import { Arr, chName, DT, JsonText, MapV, QType, Value } from './values';
 type Row = Record<string, Value>;
 type Ser = (v: Value) => string;
 
+/** Weak references: an emulator reset or a deleted table must not keep a million stored rows alive. */
 interface Mirror {
-  table: Table;
+  table: WeakRef<Table>;
   /** Engine table name, from the Hydrolix table's uuid (a rename or re-create keeps no stale name). */
   name: string;
   /** Column names and engine types: a transform change re-creates the engine table. */
   signature: string;
-  rows: Row[];
+  rows: WeakRef<Row[]>;
   /** Rows [0, scanned) of `rows` were looked at: inserted, or waiting in `pending` to become queryable. */
   scanned: number;
   pending: number[];
@@ -91,7 +92,7 @@ export class Mirrors {
     const out = new Map<Table, string>();
     for (const t of tables) {
       const m = await this.mirrorOf(db, t);
-      await this.fill(db, m, now());
+      await this.fill(db, t, m, now());
       out.set(t, `${db.name}.${quote(m.name)}`);
     }
     return out;
@@ -100,7 +101,8 @@ export class Mirrors {
   /** Engine tables of Hydrolix tables that no longer exist (deleted, or the emulator was reset). */
   private async dropStale(db: EngineDb): Promise<void> {
     for (const [uuid, m] of this.mirrors) {
-      if (this.state.projects.get(m.table.project)?.tables.get(uuid) === m.table) continue;
+      const t = m.table.deref();
+      if (t && this.state.projects.get(t.project)?.tables.get(uuid) === t) continue;
       this.mirrors.delete(uuid);
       await db.run(`DROP TABLE IF EXISTS ${db.name}.${quote(m.name)} SYNC`);
     }
@@ -114,21 +116,21 @@ export class Mirrors {
     const signature = defs.join(', ');
     const old = this.mirrors.get(t.uuid);
     // Rows are only ever appended; a replaced or shorter array means the table was emptied.
-    if (old && old.table === t && old.signature === signature && old.rows === t.rows && t.rows.length >= old.scanned) return old;
+    if (old && old.table.deref() === t && old.signature === signature && old.rows.deref() === t.rows && t.rows.length >= old.scanned) return old;
     const name = `t_${t.uuid.replace(/-/g, '')}`;
     await db.run(`DROP TABLE IF EXISTS ${db.name}.${quote(name)} SYNC`);
     await db.run(`CREATE TABLE ${db.name}.${quote(name)} (${signature}) ENGINE = MergeTree ORDER BY ${quote(primary.column.name)}`);
-    const m: Mirror = { table: t, name, signature, rows: t.rows, scanned: 0, pending: [], columns: schema.map((s) => s.column.name), serialize: rowSerializer(schema) };
+    const m: Mirror = { table: new WeakRef(t), name, signature, rows: new WeakRef(t.rows), scanned: 0, pending: [], columns: schema.map((s) => s.column.name), serialize: rowSerializer(schema) };
     this.mirrors.set(t.uuid, m);
     return m;
   }
 
-  private async fill(db: EngineDb, m: Mirror, now: number): Promise<void> {
-    const visibleAt = m.table.visibleAt;
+  private async fill(db: EngineDb, t: Table, m: Mirror, now: number): Promise<void> {
+    const visibleAt = t.visibleAt;
     const ready: number[] = [];
     const waiting: number[] = [];
     for (const i of m.pending) (visibleAt![i] <= now ? ready : waiting).push(i);
-    const end = m.rows.length;
+    const end = t.rows.length;
     if (!visibleAt) {
       for (let i = m.scanned; i < end; i++) ready.push(i);
     } else {
@@ -140,7 +142,7 @@ export class Mirrors {
       let lines: string[] = [];
       let bytes = 0;
       for (const i of ready) {
-        const line = m.serialize(m.rows[i]);
+        const line = m.serialize(t.rows[i]);
         lines.push(line);
         bytes += line.length;
         if (bytes >= INSERT_CHUNK_BYTES) {
@@ -151,7 +153,7 @@ export class Mirrors {
       }
       if (lines.length) await db.insert(m.name, m.columns, Buffer.from(lines.join('')));
     } catch (e) {
-      this.mirrors.delete(m.table.uuid); // partly inserted: rebuilt from scratch by the next query
+      this.mirrors.delete(t.uuid); // partly inserted: rebuilt from scratch by the next query
       throw e;
     }
   }
