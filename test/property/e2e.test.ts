@@ -42,6 +42,8 @@ async function migrate(body: Record<string, unknown>): Promise<{ status: string;
 }
 
 const CI_RUNS = 3;
+/** Two whole migrations per case: a long run takes a 25th of PROPERTY_RUNS here. */
+const E2E_COST = 25;
 
 describe('generated tables through the API and Temporal', () => {
   it(
@@ -91,9 +93,9 @@ describe('generated tables through the API and Temporal', () => {
             await h.pg.query(`DROP TABLE IF EXISTS ${PG_SCHEMA}."${name}"`);
           }
         }),
-        params(CI_RUNS),
+        params(CI_RUNS, E2E_COST),
       );
     },
-    timeout(CI_RUNS, 20_000),
+    timeout(CI_RUNS, 20_000, E2E_COST),
   );
 });

@@ -55,4 +55,31 @@ describe('generated-test regressions', () => {
     });
     expect(text).toEqual(rows);
   });
+
+  // PostgreSQL text cannot hold U+0000: the copy must stop with a PermanentError (not retry, not
+  // change the value); Hydrolix keeps it.
+  it('a NUL character in a string fails the PostgreSQL copy permanently and lands in Hydrolix', async () => {
+    await run({
+      collation: 'utf8mb4_general_ci',
+      columns: [
+        { name: 'k1', type: { t: 'int', name: 'int', unsigned: false }, nullable: false },
+        { name: 'k2', type: { t: 'varchar', n: 20 }, nullable: false },
+        { name: 'c0', type: { t: 'text', name: 'text' }, nullable: true },
+      ],
+      key: ['k1', 'k2'],
+      rows: [['-2147483648', 'a', 'x\u0000y'], ['0', 'b', null]],
+    });
+  });
+
+  it('a JSON string holding \\u0000 fails the PostgreSQL copy permanently (jsonb cannot hold it) and lands in Hydrolix', async () => {
+    await run({
+      collation: 'utf8mb4_bin',
+      columns: [
+        { name: 'id', type: { t: 'int', name: 'bigint', unsigned: true }, nullable: false },
+        { name: 'j', type: { t: 'json' }, nullable: true },
+      ],
+      key: ['id'],
+      rows: [['18446744073709551615', '"\\u0000"'], ['0', '{}']],
+    });
+  });
 });

@@ -8,10 +8,16 @@ import type fc from 'fast-check';
 export const RUNS = Number(process.env.PROPERTY_RUNS ?? 0) || undefined;
 export const SEED = Number(process.env.PROPERTY_SEED ?? 20261130);
 
-/** fast-check parameters: `ciRuns` cases by default, PROPERTY_RUNS when set. */
-export function params<T>(ciRuns: number): fc.Parameters<T> {
-  return { seed: SEED, numRuns: RUNS ?? ciRuns, endOnFailure: false, verbose: 0 };
+/**
+ * Cases for a property: `ciRuns` by default; with PROPERTY_RUNS, that many divided by `cost`
+ * (an expensive property, such as whole migrations, runs a share of them).
+ */
+export const runs = (ciRuns: number, cost = 1) => (RUNS === undefined ? ciRuns : Math.max(ciRuns, Math.round(RUNS / cost)));
+
+/** fast-check parameters for `runs(ciRuns, cost)` cases from the fixed seed. */
+export function params<T>(ciRuns: number, cost = 1): fc.Parameters<T> {
+  return { seed: SEED, numRuns: runs(ciRuns, cost), endOnFailure: false, verbose: 0 };
 }
 
-/** A vitest timeout for a property: `perCase` ms per case plus setup. */
-export const timeout = (ciRuns: number, perCase: number) => 60_000 + (RUNS ?? ciRuns) * perCase * 4;
+/** A vitest timeout for a property: `perCase` ms per case (4× margin on a loaded machine) plus setup. */
+export const timeout = (ciRuns: number, perCase: number, cost = 1) => 60_000 + runs(ciRuns, cost) * perCase * 4;
