@@ -32,7 +32,7 @@ import { formatSpans, historySpans } from './lib/timeline';
 import { SHAPES, salesAt, type Shape } from './lib/bench-shapes';
 import { ensureShape } from './lib/bench-seed';
 import { countPg, hasPgloader, pgloaderVersion, PGLOADER_DB, preparePgloader, preparePipe, psql, runPgloader, runPipe, type Target } from './lib/bench-contenders';
-import { copyPath, decodedByWarnings } from './lib/bench-path';
+import { copyPath } from './lib/bench-path';
 import { plainSalesPoster } from './lib/bench-hydrolix';
 import { formatRuns, formatShapeTable, median, type ShapeResult } from './lib/bench-report';
 
@@ -108,10 +108,7 @@ async function startStack(hydrolixUrl: string): Promise<Stack> {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: 'bench',
     ...CONNECTOR_ENV,
-    HYDROLIX_URL: hydrolixUrl,
-    HYDROLIX_USERNAME: HX_USER.username,
-    HYDROLIX_PASSWORD: HX_USER.password,
-    HYDROLIX_PROJECT: HX_PROJECT,
+    ...hydrolixEnv(hydrolixUrl),
   };
   const workers = Array.from({ length: WORKERS }, () => spawnWorker(workerEnv, ['ignore', 'ignore', 'inherit']));
   return {
@@ -263,16 +260,7 @@ async function benchShape(stack: Stack, emulator: Emulator, shape: Shape, rows: 
   // The order rotates each round, so each contender follows each other one: what ran just before matters.
   for (let i = 0; i < REPEAT; i++) for (let j = 0; j < active.length; j++) await active[(i + j) % active.length][1]();
 
-  if (lastWarnings) {
-    const src = createSource('SINGLESTORE', CONNECTOR_ENV);
-    const dst = createDestination('POSTGRES', CONNECTOR_ENV);
-    try {
-      r.path = await copyPath(src, { table: shape.table }, dst, { table: esTable }, schema, lastWarnings);
-    } finally {
-      await src.disconnect();
-      await dst.disconnect();
-    }
-  }
+  if (lastWarnings) r.path = await pathOf('POSTGRES', CONNECTOR_ENV, shape.table, esTable, schema, lastWarnings);
 
   if (ONLY.has('hydrolix')) {
     const runs = shape.id === 'sales' ? REPEAT : HYDROLIX_REPEAT;
@@ -286,14 +274,35 @@ async function benchShape(stack: Stack, emulator: Emulator, shape: Shape, rows: 
         hx.verifySeconds.push(m.verifySeconds);
         hx.workerCpu.push(m.workerCpu);
         hx.peakRssMiB = Math.max(hx.peakRssMiB, m.peakRssMiB);
-        // The worker names the decoded path in the run's warnings (activities/text-path.ts).
-        hx.path = decodedByWarnings(m.warnings) ?? 'packed';
+        // Asked while the emulator still holds the table (the next run empties it).
+        hx.path ??= await pathOf('HYDROLIX', hydrolixEnv(emulator.url), into.shape.table, `es_${shape.id}`, schema, m.warnings);
       });
       if (shape.id === 'sales') await attempt('plain poster → Hydrolix emulator', () => plainRun(stack, emulator, shape, rows));
     }
     r.hydrolix = hx;
   }
   return r;
+}
+
+const hydrolixEnv = (url: string) => ({
+  HYDROLIX_URL: url,
+  HYDROLIX_USERNAME: HX_USER.username,
+  HYDROLIX_PASSWORD: HX_USER.password,
+  HYDROLIX_PROJECT: HX_PROJECT,
+});
+
+/** The copy path of a finished run, from its warnings or asked of the connectors as the worker asks them. */
+async function pathOf(type: string, connEnv: Record<string, string>, source: string, dest: string, schema: TableSchema, warnings: string[]): Promise<string> {
+  const src = createSource('SINGLESTORE', CONNECTOR_ENV);
+  const dst = createDestination(type, connEnv);
+  try {
+    return await copyPath(src, { table: source }, dst, { table: dest }, schema, warnings);
+  } catch (e) {
+    return `unknown (${errorText(e)})`;
+  } finally {
+    await src.disconnect();
+    await dst.disconnect();
+  }
 }
 
 const plainSeconds: number[] = [];
