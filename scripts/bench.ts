@@ -20,8 +20,7 @@ import { readFileSync } from 'node:fs';
 import mysql from 'mysql2/promise';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
-import '../connectors';
-import { createDestination, createSource } from '../connectors';
+import { createDestination, createSource } from '../connectors'; // registers the connectors too
 import type { TableSchema } from '../connectors/types';
 import { startHydrolixEmulator } from '../test/hydrolix-emulator';
 import { startDevServer } from './lib/dev-server';
@@ -70,8 +69,8 @@ function rowsOf(shape: Shape): number {
 }
 /**
  * The shapes other than sales go into the Hydrolix emulator with fewer rows, from their own smaller
- * tables: the emulator runs in the bench process and takes minutes per 100,000 wide rows, while
- * worker CPU per million rows is what the comparison needs.
+ * tables: the emulator runs in the bench process and ingests wide rows slowly, while worker CPU
+ * per million rows is what the comparison needs.
  */
 function hydrolixShape(shape: Shape): { shape: Shape; rows: number } {
   const rows = rowsOf(shape);
@@ -387,7 +386,7 @@ async function main() {
     if (hx !== undefined && hxCopy !== undefined && plain !== undefined) {
       console.log(
         `\nsales → Hydrolix emulator: Epic Shelter ${hx.toFixed(2)} s (${hxCopy.toFixed(2)} s without verifyCounts), plain gzip-NDJSON poster ${plain.toFixed(2)} s ` +
-          `(runs ${plainSeconds.map((x) => x.toFixed(2)).join(', ')}): ratio ${(hx / plain).toFixed(2)}, without verification ${(hxCopy / plain).toFixed(2)} (target ≤ 1.20)`,
+          `(runs ${plainSeconds.map((x) => x.toFixed(2)).join(', ')}): ratio ${(hx / plain).toFixed(2)}, without verification ${(hxCopy / plain).toFixed(2)} (target ≤ 1.20); worker peak RSS ${sales?.hydrolix?.peakRssMiB} MiB`,
       );
     }
     console.log(`\nworker RSS idle after startup ${idleRss} MiB, high-water mark ${rssMiB(stack.workerPid, 'VmHWM')} MiB`);
