@@ -263,7 +263,7 @@ export class HydrolixDestination implements DestinationConnector {
       info.validated = true;
     }
     const keyIdx = schema.key.map((k) => schema.columns.findIndex((c) => c.name === k));
-    return ingestLines(this.ingestContext(info, schema, opts), lines, (i) => keyIdx.map((k) => keyValueOf(rows[i][k])));
+    return ingestLines(this.ingestContext(info, schema, opts), lines, (i) => keyIdx.map((k) => keyValueOf(rows[i][k])), inWindow(schema, rows, opts.window));
   }
 
   private ingestContext(info: TargetInfo, schema: TableSchema, opts: WriteOptions): IngestContext {
@@ -307,6 +307,35 @@ export class HydrolixDestination implements DestinationConnector {
       await this.sleep(Math.min(Math.max(0, deadline - this.now()), 1000 * 2 ** Math.min(i, 4)));
     }
   }
+}
+
+/**
+ * Which rows the window's landed query counts: those past its lower bound (`after`, exclusive;
+ * `from`, inclusive). An incremental batch may hold rows at the previous mark, re-read at the boundary.
+ */
+function inWindow(schema: TableSchema, rows: Row[], window: CursorWindow | undefined): ((i: number) => boolean) | undefined {
+  if (!window || (window.after === null && (window.from ?? null) === null)) return undefined;
+  const c = schema.columns.findIndex((x) => x.name === window.column);
+  // Only cursor kinds whose canonical values compare simply; for others every row counts (settle then resends more, never less).
+  if (c < 0 || !['int', 'year', 'date', 'datetime'].includes(schema.columns[c].type.kind)) return undefined;
+  return (i) => {
+    const v = rows[i][c];
+    if (v === null || v instanceof Uint8Array) return false;
+    if (window.after !== null && compareCursor(v, window.after) <= 0) return false;
+    return window.from == null || compareCursor(v, window.from) >= 0;
+  };
+}
+
+/** Canonical cursor values of one column: integers (numbers or 64-bit digit strings), or fixed-format date/datetime text. */
+function compareCursor(a: string | number, b: string | number): number {
+  const int = /^-?\d+$/;
+  if (int.test(String(a)) && int.test(String(b))) {
+    const x = BigInt(String(a));
+    const y = BigInt(String(b));
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
 
 function outputColumnsOf(transform: HdxObject): OutputColumn[] {

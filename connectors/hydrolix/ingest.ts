@@ -105,11 +105,14 @@ const sameKey = (a: KeyTuple, b: KeyTuple) => a.length === b.length && a.every((
  * Anything else (the greatest key landed is not one of ours, or rows below it are missing) → all of
  * it again: a duplicate can be read away (LIMIT 1 BY key), a lost row cannot be recovered.
  */
-export async function settle(ctx: IngestContext, from: number, end: number, keyAt: (i: number) => KeyTuple): Promise<number> {
+export async function settle(ctx: IngestContext, from: number, end: number, keyAt: (i: number) => KeyTuple, counted: (i: number) => boolean = () => true): Promise<number> {
   const landed = await queryBatchLanded(ctx.auth, ctx.target, ctx.schema, keyAt(from), keyAt(end - 1), ctx.window);
   if (landed.rows === 0 || !landed.lastKey) return from;
   for (let p = end - 1; p >= from; p--) {
-    if (sameKey(keyAt(p), landed.lastKey)) return landed.rows >= p - from + 1 ? p + 1 : from;
+    if (!sameKey(keyAt(p), landed.lastKey)) continue;
+    let expected = 0;
+    for (let i = from; i <= p; i++) if (counted(i)) expected++;
+    return landed.rows >= expected ? p + 1 : from;
   }
   return from;
 }
@@ -122,7 +125,13 @@ export async function settle(ctx: IngestContext, from: number, end: number, keyA
  * blindly again: after the table's visibility delay, Hydrolix is asked what of it landed and only the
  * rest is sent. Refusals (429, 503 with Retry-After, connection refused) are retried in the HTTP layer.
  */
-export async function ingestLines(ctx: IngestContext, lines: string[], keyAt: (i: number) => KeyTuple): Promise<number> {
+export async function ingestLines(
+  ctx: IngestContext,
+  lines: string[],
+  keyAt: (i: number) => KeyTuple,
+  /** Whether line i is one the window's landed query can see (an incremental window counts only rows past the previous mark). */
+  counted?: (i: number) => boolean,
+): Promise<number> {
   for (const [start, end] of splitRanges(lines, ctx.maxRequestBytes)) {
     let from = start;
     for (let settlements = 0; from < end; ) {
@@ -133,7 +142,7 @@ export async function ingestLines(ctx: IngestContext, lines: string[], keyAt: (i
       }
       // Counted from the failure, not the send: a request may be processed until the connection is lost.
       await ctx.sleep(ctx.visibilityMs);
-      from = await settle(ctx, from, end, keyAt);
+      from = await settle(ctx, from, end, keyAt, counted);
     }
   }
   return lines.length;

@@ -23,13 +23,13 @@ const transform = {
 
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(`${emu.url}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: await res.json().catch(() => null) };
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
 }
 
 beforeAll(async () => {
   emu = await startHydrolixEmulator({ users: [{ username: 'u@x', password: 'pw' }], listShape: 'array' });
   const login = await fetch(`${emu.url}/config/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'u@x', password: 'pw' }) });
-  auth = `Bearer ${(await login.json()).auth_token.access_token}`;
+  auth = `Bearer ${((await login.json()) as any).auth_token.access_token}`;
   const org = emu.state.org.uuid;
   const p = await api('POST', `/config/v1/orgs/${org}/projects/`, { name: 'p' });
   const t = await api('POST', `/config/v1/orgs/${org}/projects/${p.body.uuid}/tables/`, { name: 't', settings: { stream: { cold_data_max_open_seconds: 2, cold_data_max_age_days: 36500 } } });
@@ -90,10 +90,10 @@ describe('emulator modes', () => {
     const post = (body: string, test = true) =>
       fetch(`${emu.url}/validator`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json', ...(test ? { 'x-hdx-test': 'true' } : {}) }, body });
     expect((await post('{}', false)).status).toBe(400);
-    const ok = await (await post(JSON.stringify({ transform, data: [{ ts: '2020-01-01 00:00:00', id: 1 }] }))).json();
+    const ok: any = await (await post(JSON.stringify({ transform, data: [{ ts: '2020-01-01 00:00:00', id: 1 }] }))).json();
     expect(ok).toMatchObject({ code: 200, output: [{ id: '1' }] });
     emu.state.parseFailures = [{ column: 'id', pattern: '^9', reason: 'strconv.ParseInt: invalid syntax' }];
-    const bad = await (await post(`{"transform":${JSON.stringify(transform)},"data":[{"ts":"2020-01-01 00:00:00","id":1},{"ts":"2020-01-01 00:00:00","id":98765432109876543}]}`)).json();
+    const bad: any = await (await post(`{"transform":${JSON.stringify(transform)},"data":[{"ts":"2020-01-01 00:00:00","id":1},{"ts":"2020-01-01 00:00:00","id":98765432109876543}]}`)).json();
     emu.state.parseFailures = [];
     expect(bad).toMatchObject({ code: 400, errors: [{ row: 1, reason: 'column "id": strconv.ParseInt: invalid syntax' }] });
     expect(emu.state.getStats().ingestRequests).toBeGreaterThan(0);
