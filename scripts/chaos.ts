@@ -2,7 +2,8 @@
  * `npm run chaos`: the fault matrix at scale. Runs every fault scenario (test/chaos/scenarios.ts)
  * one after another on one seeded `sales_data`-shaped table and prints
  *   fault | result | rows at destination | duplicates | rows re-sent | seconds
- * Exits non-zero if any migration did not complete or any row was lost or duplicated.
+ * Exits non-zero if any migration did not complete, any row was lost, or more rows were duplicated than the
+ * README promises for Hydrolix (one batch per fault).
  *
  * Options (all optional): --rows N (default 300000, at least 200000 unless --small),
  * --chunk-rows N (default 10000), --batch-rows N (default 2000), --outage-ms N (default 30000),
