@@ -173,7 +173,10 @@ export interface SourceConnector extends DataConnector {
   canReadText?(spec: SourceSpec, schema: TableSchema): Promise<boolean>;
   /** Why `readText` cannot serve this row set (e.g. "column `g` (geometry): …"), or null when it can. */
   textPathBlocker?(spec: SourceSpec, schema: TableSchema): Promise<string | null>;
-  /** `readData` with batches as packed text rows: same rows, same order, same batch bounds. */
+  /**
+   * `readData` with batches as packed rows: same rows, same order, batches of at most `batchRows`
+   * (the same bounds unless rows are wide: a source may cut pages to a byte budget).
+   */
   readText?(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<TextBatch>;
 }
 

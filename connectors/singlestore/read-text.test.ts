@@ -4,6 +4,7 @@
  * values by the TextBatch contract (packed-forms.ts unpackRows), so every packed form (text, raw
  * bytes, BIT bytes, epoch seconds) is checked against the row path's converters.
  */
+import { createHash } from 'node:crypto';
 import { createConnection, type Connection, type Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TYPES_COLUMNS, ALL_TYPES_DDL, insertAllTypesRows } from '../../test/fixtures/all-types';
@@ -16,7 +17,7 @@ import { SingleStoreSource } from './index';
 import { openPool } from './pool';
 import { takeRawRows } from './raw-rows';
 import { readData, type ReadContext } from './read';
-import { readText } from './read-text';
+import { PAGE_BYTES, readText } from './read-text';
 import { describeSource } from './schema';
 
 const URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -160,6 +161,19 @@ describe('readText', () => {
     const part = await both(name, { after: ['1efe00'], upTo: ['b4f900'] }, 2);
     expect(part.text).toEqual(part.rows);
     expect(part.text.flatMap((b) => b.rows.map((r) => r[1]))).toEqual([2, 3, 4, 5, 6]);
+  });
+
+  it('cuts pages of wide rows to about PAGE_BYTES, with the rows and cursors of the row path', async () => {
+    const name = await tableFrom('CREATE TABLE $T (id INT NOT NULL PRIMARY KEY, b MEDIUMBLOB NOT NULL)');
+    await exec(`INSERT INTO \`${name}\` SELECT seq, CONCAT(REPEAT(CHAR(seq), 99999), 'z') FROM seq_1_to_200`);
+    const { text, rows } = await both(name, { after: null, upTo: null }, 10_000);
+    // The first page holds at most 100 rows; the next ones about PAGE_BYTES (4 MiB) of ~100 kB rows.
+    const per = Math.floor(PAGE_BYTES / 100_005);
+    expect(per).toBe(41);
+    expect(text.map((b) => b.rows.length)).toEqual([100, per, per, 200 - 100 - 2 * per]);
+    expect(text.map((b) => b.lastKey)).toEqual([[100], [100 + per], [100 + 2 * per], [200]]);
+    const digest = (bs: Array<{ rows: Row[] }>) => bs.flatMap((b) => b.rows.map((r) => `${r[0]}:${createHash('sha1').update(r[1] as Buffer).digest('hex')}`));
+    expect(digest(text)).toEqual(digest(rows));
   });
 
   it('escapes nothing and keeps tabs, newlines, backslashes, a literal \\N, 4-byte characters, latin1 text and long values', async () => {

@@ -34,6 +34,15 @@ export function canReadText(schema: TableSchema): boolean {
   return textPathBlocker(schema) === null;
 }
 
+/**
+ * Pages of wide rows are cut to about this many bytes: 20 000 rows of 2 KB BLOBs would make a
+ * 40 MB page, held up to three times per lane (the page written, the page read ahead, its COPY
+ * output). Rows per page follow the previous page's bytes per row; the first page of a range,
+ * before any row is seen, holds at most FIRST_PAGE_ROWS.
+ */
+export const PAGE_BYTES = 4 * 1024 * 1024;
+const FIRST_PAGE_ROWS = 100;
+
 /** One page's row packets. */
 async function readPage(stream: RawRowStream, sql: string, params: unknown[], ncols: number, zero: ZeroDates | null, sizeHint: number, reuse?: Buffer): Promise<PackedPage> {
   const page = new PackedPage(ncols, zero, sizeHint, reuse);
@@ -41,7 +50,7 @@ async function readPage(stream: RawRowStream, sql: string, params: unknown[], nc
   return page;
 }
 
-/** Same pages as readData (keyset, `batchRows` each), as packed rows. */
+/** Pages as readData reads them (keyset, at most `batchRows` rows each; see PAGE_BYTES), as packed rows. */
 export async function* readText(
   ctx: ReadContext,
   stream: RawRowStream,
@@ -63,6 +72,7 @@ export async function* readText(
   const convs = schema.columns.map((c) => (c.type.kind === 'date' || c.type.kind === 'datetime' ? makeConverter(c, ctx) : null));
   const zero = zeroDateColumns(schema.columns, (c) => readAsEpoch(c, ctx.flavor), (i, text) => convs[i]!(text));
   let after = range.after;
+  let limit = Math.min(opts.batchRows, FIRST_PAGE_ROWS);
   let sizeHint = 64 * 1024;
   // Page buffers the consumer released (TextBatch.release): a fresh multi-megabyte buffer per page
   // kept V8 collecting for its external memory.
@@ -70,10 +80,9 @@ export async function* readText(
   for (;;) {
     opts.signal?.throwIfAborted(); // never end quietly: a cut-short range must not look finished
     const where = rangeWhere(keyCols, after, range.upTo, ctx.flavor);
-    const page = await readPage(stream, `${select}${where.sql}${orderByKey(keyCols)} LIMIT ${opts.batchRows}`, where.params, ncols, zero, sizeHint, free.pop());
+    const page = await readPage(stream, `${select}${where.sql}${orderByKey(keyCols)} LIMIT ${limit}`, where.params, ncols, zero, sizeHint, free.pop());
     if (page.rows === 0) return;
     const payload = page.payload();
-    sizeHint = Math.ceil(payload.length * 1.1);
     const lastKey = keyCols.map((c, j) => {
       const bytes = fieldBytes(payload, page.lastRow, keyIdx[j]);
       return toKeyValue(c, keyConvs[j](bytes === null ? null : keyBytes[j] ? Buffer.from(bytes) : bytes.toString('utf8')));
@@ -87,7 +96,10 @@ export async function* readText(
     if (epochSeconds.length) batch.epochSeconds = epochSeconds;
     after = batch.lastKey;
     opts.signal?.throwIfAborted();
+    const last = page.rows < limit;
+    limit = Math.min(opts.batchRows, Math.max(1, Math.floor((PAGE_BYTES * page.rows) / payload.length)));
+    sizeHint = Math.ceil(((payload.length * limit) / page.rows) * 1.1);
     yield batch;
-    if (page.rows < opts.batchRows) return;
+    if (last) return;
   }
 }
