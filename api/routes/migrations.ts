@@ -1,7 +1,7 @@
 /** /api/migrations: start, list, inspect and cancel migrations. */
 import { Hono } from 'hono';
 import { checkMigrationRequest, toMigrationInput } from '../migration-input';
-import { MigrationConflict, MigrationNotFound, type MigrationsService } from '../migrations-service';
+import { MigrationConflict, MigrationNotFound, type MigrationsService, MigrationUnavailable } from '../migrations-service';
 import { readJson } from '../read-json';
 
 export function migrationsRouter(service: MigrationsService) {
@@ -34,6 +34,7 @@ export function migrationsRouter(service: MigrationsService) {
   app.onError((err, c) => {
     if (err instanceof MigrationNotFound) return c.json({ error: `no migration with id "${err.message}"` }, 404);
     if (err instanceof MigrationConflict) return c.json({ error: err.message }, 409);
+    if (err instanceof MigrationUnavailable) return c.json({ error: err.message }, 503);
     throw err;
   });
 
