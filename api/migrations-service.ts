@@ -1,6 +1,6 @@
 /** Everything the API asks of Temporal about migrations: start, describe, list, cancel. */
 import { randomUUID } from 'node:crypto';
-import { type Client, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ChunkHeartbeat } from '../workflows/types';
 import type { MigrationInput, MigrationState, Progress } from '../workflows/types';
@@ -21,6 +21,8 @@ const QUERY_TIMEOUT_MS = 3_000;
 export class MigrationNotFound extends Error {}
 /** The request conflicts with the migration's status (e.g. retrying a running one). */
 export class MigrationConflict extends Error {}
+/** A retry needs the last run's state from a worker and none answered (the detail is logged, not shown). */
+export class MigrationUnavailable extends Error {}
 
 export class MigrationsService {
   constructor(
@@ -59,6 +61,8 @@ export class MigrationsService {
       if (err instanceof WorkflowNotFoundError || (err as Error).name === 'WorkflowNotFoundError') throw new MigrationNotFound(id);
       throw err;
     }
+    // Only our migrations: the namespace may hold other workflows, whatever their ids look like.
+    if (desc.type !== MIGRATION_WORKFLOW || desc.taskQueue !== this.taskQueue) throw new MigrationNotFound(id);
     let progress = await this.progress(id);
     if (!progress && desc.status.name === 'FAILED') progress = await this.failureFromHistory(id);
     if (progress && desc.status.name === 'RUNNING') {
@@ -102,7 +106,8 @@ export class MigrationsService {
     try {
       last = await handle.query('resume');
     } catch (err) {
-      throw new Error(`cannot read the last run's state (is a worker running?): ${(err as Error).message}`);
+      console.error(`retry ${id}: the resume query failed:`, err);
+      throw new MigrationUnavailable("cannot read the last run's state: no worker answered (is a worker running?)");
     }
     const desc = await handle.describe();
     const carried: MigrationState = {
@@ -113,12 +118,18 @@ export class MigrationsService {
       copyStartedAt: undefined,
       runs: last.state.runs + 1,
     };
-    await this.client.workflow.start(MIGRATION_WORKFLOW, {
-      workflowId: id,
-      taskQueue: this.taskQueue,
-      args: [{ ...last.input, carried }],
-      memo: desc.memo,
-    });
+    try {
+      await this.client.workflow.start(MIGRATION_WORKFLOW, {
+        workflowId: id,
+        taskQueue: this.taskQueue,
+        args: [{ ...last.input, carried }],
+        memo: desc.memo,
+      });
+    } catch (err) {
+      // Two retries at once: the other one started the new run.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw new MigrationConflict('a new run of this migration has already started');
+      throw err;
+    }
     return { ...view, status: 'pending', error: null, phase: 'pending' };
   }
 

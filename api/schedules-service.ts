@@ -199,7 +199,8 @@ export class SchedulesService {
 
   private async describe(id: string): Promise<ScheduleDescription> {
     const desc = await notFoundAs(id, () => this.handle(id).describe());
-    if (desc.action.workflowType !== MIGRATION_WORKFLOW) throw new ScheduleNotFound(id);
+    // Only Epic Shelter's schedules: ones that start our migration workflow on our task queue.
+    if (desc.action.workflowType !== MIGRATION_WORKFLOW || desc.action.taskQueue !== this.taskQueue) throw new ScheduleNotFound(id);
     return desc;
   }
 
