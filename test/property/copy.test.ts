@@ -1,8 +1,8 @@
 /**
  * Generated tables (every MariaDB type the source maps, nullable or not, integer / VARCHAR / UUID /
  * binary / composite keys, edge-biased values) copied with the real connectors through both paths
- * (decoded rows and packed text) into PostgreSQL and the Hydrolix emulator; every landed value is
- * compared with what MariaDB holds. Shrunk failures live on as fixed cases in regressions.test.ts.
+ * (decoded rows and packed text), whole or in the chunks the source plans, into PostgreSQL (either
+ * boolean_as) and the Hydrolix emulator; every landed value is compared with what MariaDB holds. Shrunk failures live on as fixed cases in regressions.test.ts.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -26,9 +26,15 @@ describe('generated tables, MariaDB → PostgreSQL and Hydrolix, both paths', ()
     'every value lands as MariaDB holds it, or the documented mapping says how it changes',
     async () => {
       await fc.assert(
-        fc.asyncProperty(tableCase(), fc.integer({ min: 1, max: 8 }), async (c, batchRows) => {
-          await checkCase(h, c, { batchRows });
-        }),
+        fc.asyncProperty(
+          tableCase(),
+          fc.integer({ min: 1, max: 8 }),
+          fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
+          fc.constantFrom('boolean', 'smallint' as const),
+          async (c, batchRows, chunkRows, booleanAs) => {
+            await checkCase(h, c, { batchRows, chunkRows, booleanAs });
+          },
+        ),
         params(CI_RUNS),
       );
     },

@@ -79,13 +79,13 @@ export function pgExpected(col: ColDef, v: Cell, pgJson: (s: string) => string):
  * every value must land: a TINYINT(1) value other than 0/1 (documented and warned; boolean_as=smallint
  * keeps it), and text PostgreSQL cannot hold at all (a NUL character in text or in a JSON string).
  */
-export function pgRefusal(c: TableCase, truth: Cell[][], pgJson: (s: string) => string): string | null {
+export function pgRefusal(c: TableCase, truth: Cell[][], pgJson: (s: string) => string, booleanAs: 'boolean' | 'smallint' = 'boolean'): string | null {
   for (const row of truth) {
     for (let i = 0; i < c.columns.length; i++) {
       const col = c.columns[i];
       const v = row[i];
       if (v === null) continue;
-      if (col.type.t === 'bool' && v !== '0' && v !== '1') return `boolean ${col.name} = ${v}`;
+      if (col.type.t === 'bool' && booleanAs === 'boolean' && v !== '0' && v !== '1') return `boolean ${col.name} = ${v}`;
       if (isString(col) && v.includes('\u0000')) return `NUL character in ${col.name}`;
       if (col.type.t === 'json' && pgJson(v).startsWith('<')) return `JSON PostgreSQL cannot hold in ${col.name}`;
     }

@@ -74,6 +74,10 @@ export const tag = () => `prop_${process.pid}_${(seq++).toString(36)}_${Math.ran
 
 export interface CaseOptions {
   batchRows: number;
+  /** Split the table into chunks of about this many rows with the source's planBoundaries, read one by one (default: one range). */
+  chunkRows?: number;
+  /** PostgreSQL destination option boolean_as (default boolean). */
+  booleanAs?: 'boolean' | 'smallint';
   /** Destinations to copy into (default both). */
   destinations?: Array<'postgres' | 'hydrolix'>;
 }
@@ -158,12 +162,12 @@ function readHydrolix(emu: EmulatorHandle, table: string, c: TableCase, schema: 
 }
 
 /** What PostgreSQL must hold for a case: a refusal reason, or rows to compare with a table. */
-export async function postgresVerdict(client: pg.Client, c: TableCase, truth: Cell[][]) {
+export async function postgresVerdict(client: pg.Client, c: TableCase, truth: Cell[][], booleanAs: 'boolean' | 'smallint' = 'boolean') {
   const json = await pgJsonOf(client, c, truth);
   const jsonOf = (s: string) => json.get(s)!;
   const expected = truth.map((r) => r.map((v, i) => pgExpected(c.columns[i], v, jsonOf)));
   return {
-    refuses: pgRefusal(c, truth, jsonOf),
+    refuses: pgRefusal(c, truth, jsonOf, booleanAs),
     compare: async (label: string, table: string, namespace = PG_SCHEMA) => compareRows(label, c, expected, await readPostgres(client, table, c, namespace)),
   };
 }
@@ -175,6 +179,18 @@ export function hydrolixVerdict(c: TableCase, truth: Cell[][]) {
     compare: (label: string, emu: EmulatorHandle, table: string, schema: TableSchema, warnings: string[], project = HDX_PROJECT) =>
       compareRows(label, c, truth.map((r) => r.map((v, i) => hdxExpected(c.columns[i], v, warnings))), readHydrolix(emu, table, c, schema, project)),
   };
+}
+
+/** The whole key space as one range, or the chunks the source plans for `chunkRows` (as planChunks does). */
+async function chunkRanges(h: Harness, spec: { table: string }, schema: TableSchema, chunkRows?: number): Promise<KeyRange[]> {
+  if (!chunkRows) return [{ after: null, upTo: null }];
+  const total = await h.src.countRows(spec, schema);
+  const bounds = await h.src.planBoundaries(spec, schema, chunkRows, total);
+  return [...bounds, null].map((upTo, i) => ({ after: i === 0 ? null : bounds[i - 1], upTo }));
+}
+
+async function* eachRange<T>(ranges: KeyRange[], read: (r: KeyRange) => AsyncIterable<T>): AsyncIterable<T> {
+  for (const r of ranges) yield* read(r);
 }
 
 /** Writes every batch; returns the error if one was thrown. */
@@ -202,10 +218,12 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
     const truth = await readTruth(h.maria, name, c);
     const spec = { table: name };
     const schema = await h.src.getSchema(spec);
-    const range = { after: null, upTo: null };
-    const rows: Read = await collect(h.src.readData(spec, schema, range, { batchRows: opts.batchRows }), (b) => b);
+    const ranges = await chunkRanges(h, spec, schema, opts.chunkRows);
+    const rows: Read = await collect(eachRange(ranges, (r) => h.src.readData(spec, schema, r, { batchRows: opts.batchRows })), (b) => b);
     const textOffered = await h.src.canReadText(spec, schema);
-    const text: ReadText | null = textOffered ? await collect(h.src.readText(spec, schema, range, { batchRows: opts.batchRows }), copyText) : null;
+    const text: ReadText | null = textOffered
+      ? await collect(eachRange(ranges, (r) => h.src.readText(spec, schema, r, { batchRows: opts.batchRows })), copyText)
+      : null;
 
     const srcRefuses = sourceRefusal(c, truth);
     count(`cases`);
@@ -226,20 +244,22 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
     }
 
     const dests = opts.destinations ?? ['postgres', 'hydrolix'];
+    const destSpec = (d: DestinationConnector, table: string) =>
+      d === h.hdx ? { table, namespace: HDX_PROJECT } : { table, namespace: PG_SCHEMA, options: { boolean_as: opts.booleanAs ?? 'boolean' } };
     const paths: Array<['rows' | 'text', (d: DestinationConnector, t: string) => Promise<void>]> = [
-      ['rows', async (d, t) => { for (const b of rows.batches) await d.writeData({ table: t, namespace: d === h.hdx ? HDX_PROJECT : PG_SCHEMA }, schema, b); }],
+      ['rows', async (d, t) => { for (const b of rows.batches) await d.writeData(destSpec(d, t), schema, b); }],
     ];
     if (text?.ok) {
-      paths.push(['text', async (d, t) => { for (const b of text.batches) await d.writeText!({ table: t, namespace: d === h.hdx ? HDX_PROJECT : PG_SCHEMA }, schema, b); }]);
+      paths.push(['text', async (d, t) => { for (const b of text.batches) await d.writeText!(destSpec(d, t), schema, b); }]);
     }
 
     if (dests.includes('postgres')) {
-      const verdict = await postgresVerdict(h.pg, c, truth);
+      const verdict = await postgresVerdict(h.pg, c, truth, opts.booleanAs);
       const refuses = verdict.refuses;
       for (const [path, write] of paths) {
         const table = `${name}_${path}`;
         pgTables.push(table);
-        const dspec = { table, namespace: PG_SCHEMA };
+        const dspec = { table, namespace: PG_SCHEMA, options: { boolean_as: opts.booleanAs ?? 'boolean' } };
         await h.pgDest.createTable(dspec, schema);
         if (path === 'text' && !(await h.pgDest.acceptsText(dspec, schema))) continue;
         const label = `PostgreSQL via ${path}`;
