@@ -5,7 +5,7 @@ import { PermanentError } from '../types';
 import { HydrolixAuth } from './auth';
 import { readHydrolixSettings } from './config';
 import { HydrolixDestination } from './destination';
-import { HttpClient, backoffMs } from './http';
+import { HttpClient, OutcomeUnknown, backoffMs, isUnknownOutcomeStatus } from './http';
 import { settingsFor } from './test-helpers';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -81,6 +81,35 @@ describe('retry policy', () => {
     const http = new HttpClient(url, { maxRetries: 2, baseMs: 1 }, [], async () => void sleeps++);
     await expect(http.send({ method: 'GET', path: '/version', what: 'version probe' })).rejects.toThrow(/ECONNREFUSED/);
     expect(sleeps).toBe(2);
+  });
+
+  it('a request that must not run twice is never retried once it may have been processed', async () => {
+    let calls = 0;
+    const url = await stub((req) => {
+      calls++;
+      req.socket.destroy(); // the answer is lost
+    });
+    const http = new HttpClient(url, { maxRetries: 3, baseMs: 1 });
+    await expect(http.send({ method: 'POST', path: '/ingest/event', what: 'ingest', body: 'x', idempotent: false })).rejects.toBeInstanceOf(OutcomeUnknown);
+    expect(calls).toBe(1);
+    await expect(http.send({ method: 'POST', path: '/query', what: 'query', body: 'x' })).rejects.toThrow(/UND_ERR_SOCKET|ECONNRESET/);
+    expect(calls).toBe(5); // an idempotent request is retried as before
+    const statuses: number[] = [502, 429, 200];
+    const url2 = await stub((_req, res) => {
+      const status = statuses.shift()!;
+      reply(res, status, {}, status === 429 ? { 'retry-after': '0' } : {});
+    });
+    const http2 = new HttpClient(url2, { maxRetries: 3, baseMs: 1 });
+    expect((await http2.send({ method: 'POST', path: '/ingest/event', what: 'ingest', body: 'x', idempotent: false })).status).toBe(502); // handed back, not retried
+    expect((await http2.send({ method: 'POST', path: '/ingest/event', what: 'ingest', body: 'x', idempotent: false })).status).toBe(200); // 429 retried
+    await http.close();
+    await http2.close();
+  });
+
+  it('tells refusals from statuses that may follow a stored body', () => {
+    expect([500, 502, 504, 503].map((s) => isUnknownOutcomeStatus(s))).toEqual([true, true, true, true]);
+    expect(isUnknownOutcomeStatus(503, { 'retry-after': '2' })).toBe(false);
+    expect([429, 408, 400, 404, 501, 200].map((s) => isUnknownOutcomeStatus(s))).toEqual([false, false, false, false, false, false]);
   });
 
   it('backs off exponentially, capped at 60 s', () => {

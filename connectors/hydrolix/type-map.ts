@@ -48,9 +48,9 @@ export interface PrimaryChoice {
  * | datetime(fsp)       | datetime64 (primary: datetime), `2006-01-02 15:04:05.999999`, resolution ms if fsp>0 else s | us/ns resolution is UNCONFIRMED: fsp>3 warns |
  * | time                | string                                | no time-of-day type; MySQL TIME spans ±838 h |
  * | year                | uint32                                | per doc §7 |
- * | string/enum/set     | string                                | exact |
+ * | string/enum/set     | string                                | exact; NOT NULL: `default: ""` (emptyValueRule) |
  * | json                | string (JSON text), index:false       | the `json` type is v6.0+ only and re-serializes the document |
- * | binary              | string (base64, +warning), index:false| no binary type |
+ * | binary              | string (base64, +warning), index:false| no binary type; NOT NULL: `default: ""` |
  * | bit(n)              | uint64                                | up to 64 bits, exact |
  */
 export function mapType(col: Column): { datatype: Datatype; warnings: string[] } {
