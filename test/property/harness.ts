@@ -218,11 +218,15 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
     const truth = await readTruth(h.maria, name, c);
     const spec = { table: name };
     const schema = await h.src.getSchema(spec);
-    const ranges = await chunkRanges(h, spec, schema, opts.chunkRows);
-    const rows: Read = await collect(eachRange(ranges, (r) => h.src.readData(spec, schema, r, { batchRows: opts.batchRows })), (b) => b);
+    // Planning reads keys too: a refused value may stop it, as it stops the reads.
+    const ranges = await chunkRanges(h, spec, schema, opts.chunkRows).catch((e: unknown) => e);
+    const planned = Array.isArray(ranges) ? ranges : [{ after: null, upTo: null }];
+    const rows: Read = Array.isArray(ranges)
+      ? await collect(eachRange(planned, (r) => h.src.readData(spec, schema, r, { batchRows: opts.batchRows })), (b) => b)
+      : { ok: false, error: ranges };
     const textOffered = await h.src.canReadText(spec, schema);
     const text: ReadText | null = textOffered
-      ? await collect(eachRange(ranges, (r) => h.src.readText(spec, schema, r, { batchRows: opts.batchRows })), copyText)
+      ? await collect(eachRange(planned, (r) => h.src.readText(spec, schema, r, { batchRows: opts.batchRows })), copyText)
       : null;
 
     const srcRefuses = sourceRefusal(c, truth);

@@ -35,7 +35,7 @@ export interface ColDef {
   nullable: boolean;
 }
 
-export type KeyShape = 'int' | 'varchar' | 'uuid' | 'uuid-binary' | 'composite';
+export type KeyShape = 'int' | 'varchar' | 'uuid' | 'uuid-binary' | 'composite' | 'temporal' | 'decimal';
 
 /** One generated value: SQL text (inserted as a literal of the column's kind), bytes, or NULL. */
 export type SqlValue = string | Uint8Array | null;
@@ -251,10 +251,22 @@ function keyColumns(shape: KeyShape): fc.Arbitrary<ColDef[]> {
     case 'uuid-binary':
       return fc.constant([{ name: 'uuid', type: { t: 'binary', n: 16 }, nullable: false }]);
     case 'composite':
-      return fc.constant([
-        { name: 'k1', type: { t: 'int', name: 'int', unsigned: false }, nullable: false },
-        { name: 'k2', type: { t: 'varchar', n: 20 }, nullable: false },
-      ]);
+      return fc.constantFrom<ColDef[]>(
+        [
+          { name: 'k1', type: { t: 'int', name: 'int', unsigned: false }, nullable: false },
+          { name: 'k2', type: { t: 'varchar', n: 20 }, nullable: false },
+        ],
+        [
+          { name: 'day', type: { t: 'date' }, nullable: false },
+          { name: 'n', type: { t: 'int', name: 'smallint', unsigned: true }, nullable: false },
+        ],
+      );
+    case 'temporal':
+      return fc.integer({ min: 0, max: 6 }).chain((fsp) =>
+        fc.constantFrom<SqlType>({ t: 'datetime', fsp }, { t: 'timestamp', fsp }).map((type) => [{ name: 'at', type, nullable: false }]),
+      );
+    case 'decimal':
+      return fc.constantFrom<SqlType>({ t: 'decimal', p: 10, s: 2 }, { t: 'decimal', p: 30, s: 10 }, { t: 'decimal', p: 65, s: 0 }).map((type) => [{ name: 'amount', type, nullable: false }]);
   }
 }
 
@@ -262,7 +274,8 @@ function keyValue(c: ColDef, shape: KeyShape): fc.Arbitrary<SqlValue> {
   if (shape === 'uuid') return fc.uuid();
   if (shape === 'uuid-binary') return fc.uuid().map((u) => Uint8Array.from(Buffer.from(u.replace(/-/g, ''), 'hex')));
   if (c.type.t === 'varchar') return text(c.type.n).filter((s) => s !== null && s.length > 0);
-  return valueOf(c.type);
+  // Zero dates are refused in any NOT NULL column; other columns cover that, keys stay copyable.
+  return valueOf(c.type).filter((v) => typeof v !== 'string' || !/^0000-00-00|^\d{4}-00-|^\d{4}-\d{2}-00/.test(v));
 }
 
 const keyString = (v: SqlValue) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v));
@@ -277,7 +290,7 @@ export interface TableArbOptions {
 }
 
 export function tableCase(opts: TableArbOptions = {}): fc.Arbitrary<TableCase> {
-  const shapes = opts.keys ?? ['int', 'int', 'varchar', 'uuid', 'uuid-binary', 'composite'];
+  const shapes = opts.keys ?? ['int', 'int', 'varchar', 'uuid', 'uuid-binary', 'composite', 'temporal', 'decimal'];
   const types = opts.exclude?.length ? sqlType.filter((t) => !opts.exclude!.includes(t.t)) : sqlType;
   return fc
     .record({
