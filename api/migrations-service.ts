@@ -74,7 +74,8 @@ export class MigrationsService {
 
   async list(limit = 100): Promise<MigrationView[]> {
     const rows: MigrationView[] = [];
-    const query = `WorkflowType = '${MIGRATION_WORKFLOW}' AND ExecutionStatus != 'ContinuedAsNew'`;
+    // Our task queue only, like get(); the name comes from the environment, quotes escaped all the same.
+    const query = `WorkflowType = '${MIGRATION_WORKFLOW}' AND TaskQueue = '${this.taskQueue.replace(/['\\]/g, '\\$&')}' AND ExecutionStatus != 'ContinuedAsNew'`;
     for await (const info of this.client.workflow.list({ query, pageSize: limit })) {
       const progress = info.status.name === 'RUNNING' ? await this.progress(info.workflowId) : undefined;
       rows.push(toView(info.workflowId, info.status.name, (info.memo ?? {}) as Partial<MigrationMemo>, info, progress));
