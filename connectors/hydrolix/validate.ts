@@ -78,14 +78,11 @@ export async function validateSample(
   }
   const found = body ? failures(body, picked.length) : [];
   const namesColumn = (reason: string) => names.findIndex((n) => new RegExp(`(^|[^a-z0-9_])${n}([^a-z0-9_]|$)`).test(reason));
-  // A 4xx or 5xx that names none of our columns is the endpoint not taking our request (absent, other shape), not a verdict on the rows.
-  if (res.status < 200 || res.status > 299) {
-    if (!found.some((f) => namesColumn(f.reason) >= 0)) return 'unavailable';
-  } else if (!found.length) {
-    return 'valid';
-  }
-  if (!found.length) return 'unavailable';
-  const first = found[0];
+  // Only a verdict on a row or a column of ours fails the run: anything else (no endpoint, a request shape this
+  // cluster's validator does not take) says nothing about the rows, and the check is skipped.
+  const verdict = found.find((f) => namesColumn(f.reason) >= 0) ?? found.find((f) => f.index !== undefined);
+  if (!verdict) return found.length || res.status < 200 || res.status > 299 ? 'unavailable' : 'valid';
+  const first = verdict;
   const col = namesColumn(first.reason);
   const column = col >= 0 ? `column ${schema.columns[col].name} (${schema.columns[col].sourceType})` : 'a column';
   const where = first.index !== undefined && picked[first.index] !== undefined ? ` in ${describeKey(schema, rows[picked[first.index]])}` : '';
