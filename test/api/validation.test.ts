@@ -85,7 +85,7 @@ describe('POST /api/migrations rejects bad input and starts nothing', () => {
 
   it('rejects a non-JSON content type', async () => {
     const res = await app.request('/api/migrations', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(415);
     expect(await res.text()).toContain('application/json');
   });
 
