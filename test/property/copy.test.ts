@@ -2,7 +2,7 @@
  * Generated tables (every MariaDB type the source maps, nullable or not, integer / VARCHAR / UUID /
  * binary / composite keys, edge-biased values) copied with the real connectors through both paths
  * (decoded rows and packed text), whole or in the chunks the source plans, into PostgreSQL (either
- * boolean_as) and the Hydrolix emulator; every landed value is compared with what MariaDB holds. Shrunk failures live on as fixed cases in regressions.test.ts.
+ * boolean_as; append, or upsert with every batch sent twice) and the Hydrolix emulator; every landed value is compared with what MariaDB holds. Shrunk failures live on as fixed cases in regressions.test.ts.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -31,8 +31,9 @@ describe('generated tables, MariaDB → PostgreSQL and Hydrolix, both paths', ()
           fc.integer({ min: 1, max: 8 }),
           fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
           fc.constantFrom('boolean', 'smallint' as const),
-          async (c, batchRows, chunkRows, booleanAs) => {
-            await checkCase(h, c, { batchRows, chunkRows, booleanAs });
+          fc.constantFrom('append', 'append', 'upsert' as const),
+          async (c, batchRows, chunkRows, booleanAs, writeMode) => {
+            await checkCase(h, c, { batchRows, chunkRows, booleanAs, writeMode });
           },
         ),
         params(CI_RUNS),

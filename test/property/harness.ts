@@ -78,6 +78,8 @@ export interface CaseOptions {
   chunkRows?: number;
   /** PostgreSQL destination option boolean_as (default boolean). */
   booleanAs?: 'boolean' | 'smallint';
+  /** PostgreSQL write_mode (default append). Upsert writes every batch twice: re-sent rows must overwrite, not duplicate. */
+  writeMode?: 'append' | 'upsert';
   /** Destinations to copy into (default both). */
   destinations?: Array<'postgres' | 'hydrolix'>;
 }
@@ -248,8 +250,9 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
     }
 
     const dests = opts.destinations ?? ['postgres', 'hydrolix'];
+    const pgOptions = { boolean_as: opts.booleanAs ?? 'boolean', write_mode: opts.writeMode ?? 'append' };
     const destSpec = (d: DestinationConnector, table: string) =>
-      d === h.hdx ? { table, namespace: HDX_PROJECT } : { table, namespace: PG_SCHEMA, options: { boolean_as: opts.booleanAs ?? 'boolean' } };
+      d === h.hdx ? { table, namespace: HDX_PROJECT } : { table, namespace: PG_SCHEMA, options: pgOptions };
     const paths: Array<['rows' | 'text', (d: DestinationConnector, t: string) => Promise<void>]> = [
       ['rows', async (d, t) => { for (const b of rows.batches) await d.writeData(destSpec(d, t), schema, b); }],
     ];
@@ -263,12 +266,13 @@ export async function checkCase(h: Harness, c: TableCase, opts: CaseOptions): Pr
       for (const [path, write] of paths) {
         const table = `${name}_${path}`;
         pgTables.push(table);
-        const dspec = { table, namespace: PG_SCHEMA, options: { boolean_as: opts.booleanAs ?? 'boolean' } };
+        const dspec = { table, namespace: PG_SCHEMA, options: pgOptions };
         await h.pgDest.createTable(dspec, schema);
         if (path === 'text' && !(await h.pgDest.acceptsText(dspec, schema))) continue;
         const label = `PostgreSQL via ${path}`;
         const err = await writeAll(async () => {
           await write(h.pgDest, table);
+          if (opts.writeMode === 'upsert') await write(h.pgDest, table);
           await h.pgDest.finishTable(dspec, schema);
         });
         if (refuses) { count(`${label}: refused`); expectRefusal(label, refuses, err, problems); continue; }
