@@ -67,6 +67,10 @@ function rowsOf(shape: Shape): number {
   const own = env[`BENCH_ROWS_${shape.id.toUpperCase()}`] ?? (shape.id === 'sales' ? env.BENCH_ROWS : undefined);
   return own ? Number(own) : Math.max(1, Math.round(shape.defaultRows * SCALE));
 }
+/** A shape's table at another row count is a table of its own, so a scaled run leaves the full-size tables seeded. */
+function sized(shape: Shape, rows: number, fullRows = shape.defaultRows): Shape {
+  return rows === fullRows ? shape : { ...shape, table: `${shape.table}_${rows}` };
+}
 /**
  * The shapes other than sales go into the Hydrolix emulator with fewer rows, from their own smaller
  * tables: the emulator runs in the bench process and ingests wide rows slowly, while worker CPU
@@ -74,9 +78,9 @@ function rowsOf(shape: Shape): number {
  */
 function hydrolixShape(shape: Shape): { shape: Shape; rows: number } {
   const rows = rowsOf(shape);
-  if (shape.id === 'sales') return { shape, rows };
+  if (shape.id === 'sales') return { shape: sized(shape, rows), rows };
   const cap = env.BENCH_HYDROLIX_ROWS ? Number(env.BENCH_HYDROLIX_ROWS) : Math.max(1, Math.round(50_000 * SCALE));
-  return rows <= cap ? { shape, rows } : { shape: { ...shape, table: `${shape.table}_hx` }, rows: cap };
+  return rows <= cap ? { shape: sized(shape, rows), rows } : { shape: sized({ ...shape, table: `${shape.table}_hx` }, cap, 50_000), rows: cap };
 }
 const BIG_ROWS = env.BENCH_BIG_ROWS ? Number(env.BENCH_BIG_ROWS) : Math.round(5_000_000 * SCALE);
 
@@ -198,7 +202,8 @@ function expectRows(who: string, db: string, table: string, rows: number): void 
 type Emulator = Awaited<ReturnType<typeof startHydrolixEmulator>>;
 
 /** Runs one shape: pipe, pgloader and Epic Shelter → PostgreSQL take turns REPEAT times, then the Hydrolix runs. */
-async function benchShape(stack: Stack, emulator: Emulator, shape: Shape, rows: number, schema: TableSchema): Promise<ShapeResult> {
+async function benchShape(stack: Stack, emulator: Emulator, base: Shape, rows: number, schema: TableSchema): Promise<ShapeResult> {
+  const shape = sized(base, rows);
   const r: ShapeResult = { shape: shape.id, describe: shape.describe, rows, pipe: [], pgloader: [], es: [], esWorkerCpu: [], failures: [] };
   const esTable = `es_${shape.table}`;
   let lastWarnings: string[] | undefined;
@@ -263,7 +268,7 @@ async function benchShape(stack: Stack, emulator: Emulator, shape: Shape, rows: 
 
   if (ONLY.has('hydrolix')) {
     const runs = shape.id === 'sales' ? REPEAT : HYDROLIX_REPEAT;
-    const into = hydrolixShape(shape);
+    const into = hydrolixShape(base);
     const hx = { rows: into.rows, seconds: [] as number[], workerCpu: [] as number[], peakRssMiB: 0, path: undefined as string | undefined, verifySeconds: [] as number[] };
     for (let i = 0; i < runs; i++) {
       await attempt('Epic Shelter → Hydrolix emulator', async () => {
@@ -327,24 +332,47 @@ async function ensureDatabases(): Promise<void> {
   if (!psql('test', `SELECT 1 FROM pg_database WHERE datname = '${PG_DB}'`).trim()) psql('test', `CREATE DATABASE ${PG_DB}`);
 }
 
+/**
+ * One bench at a time on a machine: they share the seeded tables, the destination tables, pgloader's
+ * database and the Temporal port. A MariaDB named lock, held by a connection for the whole run, says so.
+ */
+async function holdBenchLock(): Promise<mysql.Connection> {
+  const db = await mysql.createConnection({ uri: 'mysql://root@127.0.0.1:3306/test' });
+  const [rows] = await db.query(`SELECT GET_LOCK('epic_shelter_bench', 0) AS got`);
+  if (Number((rows as Array<{ got: number }>)[0].got) !== 1) {
+    await db.end();
+    throw new Error('another npm run bench is running on this machine (MariaDB lock epic_shelter_bench); wait for it to finish');
+  }
+  return db;
+}
+
 async function main() {
+  const lock = await holdBenchLock();
+  try {
+    await runBench();
+  } finally {
+    await lock.end(); // closing the connection releases the lock
+  }
+}
+
+async function runBench() {
   const shapes = SELECTED.map((id) => {
     const s = SHAPES.find((x) => x.id === id);
     if (!s) throw new Error(`unknown shape ${id} (known: ${SHAPES.map((x) => x.id).join(', ')})`);
     return s;
   });
-  const big = ONLY.has('big') && BIG_ROWS > 0 && shapes.some((s) => s.id === 'sales') ? salesAt('bench_sales_big') : undefined;
+  const big = ONLY.has('big') && BIG_ROWS > 0 && shapes.some((s) => s.id === 'sales') ? sized(salesAt('bench_sales_big'), BIG_ROWS, 5_000_000) : undefined;
   const t0 = process.hrtime.bigint();
   await buildRuntime(); // the worker runs the compiled dist/
   await ensureDatabases();
-  for (const s of shapes) await ensureShape(MY_URL, s, rowsOf(s));
-  if (ONLY.has('hydrolix')) for (const s of shapes) if (hydrolixShape(s).shape !== s) await ensureShape(MY_URL, hydrolixShape(s).shape, hydrolixShape(s).rows);
+  for (const s of shapes) await ensureShape(MY_URL, sized(s, rowsOf(s)), rowsOf(s));
+  if (ONLY.has('hydrolix')) for (const s of shapes) if (hydrolixShape(s).rows !== rowsOf(s)) await ensureShape(MY_URL, hydrolixShape(s).shape, hydrolixShape(s).rows);
   if (big) await ensureShape(MY_URL, big, BIG_ROWS);
   console.log(`setup (build, seeding) ${elapsed(t0).toFixed(1)} s; pgloader ${hasPgloader() ? pgloaderVersion() : 'not installed (apt-get install pgloader): skipped'}`);
 
   const src = createSource('SINGLESTORE', CONNECTOR_ENV);
   const schemas = new Map<string, TableSchema>();
-  for (const s of [...shapes, ...(big ? [big] : [])]) schemas.set(s.table, await src.getSchema({ table: s.table }));
+  for (const s of [...shapes.map((x) => sized(x, rowsOf(x))), ...(big ? [big] : [])]) schemas.set(s.table, await src.getSchema({ table: s.table }));
   await src.disconnect();
 
   const emulator = await startHydrolixEmulator({ port: 0, users: [HX_USER] });
@@ -355,19 +383,20 @@ async function main() {
   try {
     // The worker is a long-running service: one small migration first, so the first timed run does
     // not pay the first-use costs (workflow sandbox, connection pools, JIT) every later run is spared.
-    const warm = shapes[0];
+    const warm = sized(shapes[0], rowsOf(shapes[0]));
     psql(PG_DB, 'DROP TABLE IF EXISTS es_warmup');
     const idleRss = rssMiB(stack.workerPid);
-    const warmRows = Math.min(20_000, rowsOf(warm));
+    const warmRows = Math.min(20_000, rowsOf(shapes[0]));
     const key = warm.key.map((k) => `\`${k}\``).join(', ');
     const warmQuery = `SELECT * FROM \`${warm.table}\` ORDER BY ${key} LIMIT ${warmRows}`;
     await migrate(stack, '(warm-up)', { ...toPostgres(warm.table, 'es_warmup'), source_config: { table: warm.table, query: warmQuery, order_by: warm.key } }, warmRows);
-    for (const s of shapes) results.push(await benchShape(stack, emulator, s, rowsOf(s), schemas.get(s.table)!));
+    for (const s of shapes) results.push(await benchShape(stack, emulator, s, rowsOf(s), schemas.get(sized(s, rowsOf(s)).table)!));
     if (big) {
-      psql(PG_DB, 'DROP TABLE IF EXISTS es_bench_sales_big');
+      const dest = `es_${big.table}`;
+      psql(PG_DB, `DROP TABLE IF EXISTS "${dest}"`);
       try {
-        bigRun = await migrate(stack, `sales Epic Shelter → PostgreSQL, ${BIG_ROWS} rows (RSS run)`, toPostgres(big.table, 'es_bench_sales_big'), BIG_ROWS);
-        expectRows('Epic Shelter (RSS run)', PG_DB, 'es_bench_sales_big', BIG_ROWS);
+        bigRun = await migrate(stack, `sales Epic Shelter → PostgreSQL, ${BIG_ROWS} rows (RSS run)`, toPostgres(big.table, dest), BIG_ROWS);
+        expectRows('Epic Shelter (RSS run)', PG_DB, dest, BIG_ROWS);
       } catch (e) {
         bigFailure = errorText(e);
       }

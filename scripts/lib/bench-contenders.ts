@@ -100,9 +100,9 @@ export function pgloaderVersion(): string {
 export const PGLOADER_DB = 'es_bench_pgloader';
 
 /** An empty database for pgloader (outside the timed part). */
-export function preparePgloader(): void {
-  psql('test', `DROP DATABASE IF EXISTS ${PGLOADER_DB}`);
-  psql('test', `CREATE DATABASE ${PGLOADER_DB}`);
+export function preparePgloader(db = PGLOADER_DB): void {
+  psql('test', `DROP DATABASE IF EXISTS ${db}`);
+  psql('test', `CREATE DATABASE ${db}`);
 }
 
 /**
@@ -112,13 +112,13 @@ export function preparePgloader(): void {
  * pgloader would load as text: JSON columns are cast to jsonb, as Epic Shelter and the pipe load
  * them, so PostgreSQL parses the same JSON for each. Returns pgloader's output.
  */
-export function runPgloader(t: Target, schema: TableSchema, table: string): string {
+export function runPgloader(t: Target, schema: TableSchema, table: string, db = PGLOADER_DB): string {
   const dir = mkdtempSync(join(tmpdir(), 'es-bench-'));
   const load = join(dir, `${table}.load`);
   const casts = schema.columns.filter((c) => c.type.kind === 'json').map((c) => `column ${table}.${c.name} to jsonb drop typemod`);
   writeFileSync(
     load,
-    `LOAD DATABASE FROM mysql://root@127.0.0.1:3306/${t.mysqlDb} INTO postgresql://postgres@127.0.0.1:5432/${PGLOADER_DB}
+    `LOAD DATABASE FROM mysql://root@127.0.0.1:3306/${t.mysqlDb} INTO postgresql://postgres@127.0.0.1:5432/${db}
      INCLUDING ONLY TABLE NAMES MATCHING '${table}'
      WITH create tables, include drop, workers = 4, concurrency = 1${casts.length ? `\n     CAST ${casts.join(',\n          ')}` : ''};\n`,
   );

@@ -12,7 +12,7 @@ import { createSource } from '../../connectors';
 import type { Column, DestinationConnector, SourceConnector, TableSchema } from '../../connectors/types';
 import { SHAPES, type Shape } from '../../scripts/lib/bench-shapes';
 import { ensureShape, shapeSignature } from '../../scripts/lib/bench-seed';
-import { countPg, hasPgloader, pgColumnTypes, PGLOADER_DB, preparePgloader, preparePipe, runPgloader, runPipe } from '../../scripts/lib/bench-contenders';
+import { countPg, hasPgloader, pgColumnTypes, preparePgloader, preparePipe, psql, runPgloader, runPipe } from '../../scripts/lib/bench-contenders';
 import { copyPath } from '../../scripts/lib/bench-path';
 import { SLOW_PATH_WARNING } from '../../activities/text-path';
 import { formatShapeTable, median, type ShapeResult } from '../../scripts/lib/bench-report';
@@ -131,12 +131,17 @@ describe('pgloader', () => {
     await ensureShape(MARIADB_URL, shape, ROWS, () => undefined);
     const src = createSource('SINGLESTORE', { SINGLESTORE_URL: MARIADB_URL });
     const schema = await src.getSchema({ table: shape.table }).finally(() => src.disconnect());
-    preparePgloader();
-    runPgloader({ mysqlDb, pgDb }, schema, shape.table);
-    expect(countPg(PGLOADER_DB, shape.table)).toBe(ROWS);
-    const types = pgColumnTypes(PGLOADER_DB, shape.table);
-    expect(types.get('doc_0')).toBe('jsonb');
-    expect(types.get('bin_0')).toBe('bytea');
+    const db = 'es_bench_tools_pgloader'; // not the bench's own database: a bench may be running
+    preparePgloader(db);
+    try {
+      runPgloader({ mysqlDb, pgDb }, schema, shape.table, db);
+      expect(countPg(db, shape.table)).toBe(ROWS);
+      const types = pgColumnTypes(db, shape.table);
+      expect(types.get('doc_0')).toBe('jsonb');
+      expect(types.get('bin_0')).toBe('bytea');
+    } finally {
+      psql('test', `DROP DATABASE IF EXISTS ${db}`);
+    }
   });
 });
 
