@@ -340,6 +340,14 @@ function writeEpoch(src: Buffer, s: number, e: number, fsp: number, out: Buffer,
 
 /** A BIT value's big-endian bytes [s, e) as int8 (when below 2^63) or numeric. */
 function writeBit(src: Buffer, s: number, e: number, codec: Codec, out: Buffer, at: number): number {
+  if (codec === Codec.BitInt8 && e - s <= 6) {
+    // Up to 48 bits fit a double exactly: no BigInt per value.
+    let n = 0;
+    for (let p = s; p < e; p++) n = n * 256 + src[p];
+    put32(out, at, 8);
+    put64(out, at + 4, n);
+    return at + 12;
+  }
   let v = 0n;
   for (let p = s; p < e; p++) v = (v << 8n) | BigInt(src[p]);
   if (codec === Codec.BitInt8) {
