@@ -35,7 +35,11 @@ async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Pr
   ctx.heartbeat(beat); // keep the recorded position while asking
   // A destination may wait before it answers (Hydrolix: until recent writes are queryable, 30 s or more): keep beating.
   const beating = setInterval(() => ctx.heartbeat(beat), 5_000);
-  const landed = await dst.landedRows(input.destination.spec, input.schema, input.range, landedWindow(input)).finally(() => clearInterval(beating));
+  // A first attempt with no heartbeat asks about earlier runs only, whose writes all precede its scheduling.
+  const writtenBefore = !beat && ctx.info.attempt === 1 ? ctx.info.scheduledTimestampMs : undefined;
+  const landed = await dst
+    .landedRows(input.destination.spec, input.schema, input.range, landedWindow(input), { writtenBefore })
+    .finally(() => clearInterval(beating));
   ctx.log.info('chunk resumes', { chunk: input.chunkIndex, landedRows: landed.rows, heartbeatRows: start.rows });
   // Fewer rows visible than heartbeated means the destination is still indexing: trust the
   // heartbeat then, it only ever records acknowledged writes. (An incremental chunk compares the

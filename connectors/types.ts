@@ -209,6 +209,16 @@ export interface WriteOptions {
   window?: CursorWindow;
 }
 
+/** What a caller of landedRows knows about the writes it asks about. */
+export interface LandedOptions {
+  /**
+   * Epoch ms before which every write in question was made (a chunk's first attempt, with no heartbeat,
+   * asks only about earlier runs, which ended before it was scheduled). A destination that shows writes
+   * late waits only for those. Unset: writes up to now.
+   */
+  writtenBefore?: number;
+}
+
 /** What the destination already holds inside a key range (used to resume a chunk without duplicating rows). */
 export interface LandedRows {
   rows: number;
@@ -246,7 +256,7 @@ export interface DestinationConnector extends DataConnector {
    * Rows already present in a key range (restricted to an incremental window when given, so
    * earlier runs' rows do not count), so a retried chunk resumes after them.
    */
-  landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows>;
+  landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow, opts?: LandedOptions): Promise<LandedRows>;
   /** Rows in the whole destination table (the verification step compares it with the source). */
   countRows(spec: DestinationSpec): Promise<number>;
   /**

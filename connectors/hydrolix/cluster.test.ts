@@ -65,6 +65,23 @@ describe('visibility: rows queryable only once their partition closes', () => {
     }
   });
 
+  it('a resumed chunk waits the visibility delay; a first attempt asking about earlier runs only what remains of it', async () => {
+    const emu = await startHydrolixEmulator({ users: [USER] });
+    emus.push(emu);
+    const slept: number[] = [];
+    const dest = new HydrolixDestination(settingsFor(emu.url, { ...USER, visibilityWaitMs: 20_000 }), { sleep: async (ms) => void slept.push(ms) });
+    dests.push(dest);
+    await dest.createTable({ table: 'resume' }, schema);
+    const all = { after: null, upTo: null };
+    await dest.landedRows({ table: 'resume' }, schema, all);
+    await dest.landedRows({ table: 'resume' }, schema, all, undefined, { writtenBefore: Date.now() - 3_600_000 }); // a run that ended an hour ago
+    await dest.landedRows({ table: 'resume' }, schema, all, undefined, { writtenBefore: Date.now() - 40_000 });
+    expect(slept[0]).toBe(20_000);
+    expect(slept).toHaveLength(2);
+    expect(slept[1]).toBeGreaterThan(9_000); // 40 s ago + 30 s for stragglers + 20 s
+    expect(slept[1]).toBeLessThanOrEqual(10_000);
+  });
+
   it('verification’s tally waits for the rows to show up, up to the visibility wait', async () => {
     const { emu, dest } = await start({ visibility: 'partitions' }, { visibilityWaitMs: 3000 });
     await dest.createTable({ table: 'cold_tally' }, schema);

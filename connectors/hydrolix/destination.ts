@@ -6,6 +6,7 @@ import {
   type DestinationConnector,
   type DestinationSpec,
   type KeyRange,
+  type LandedOptions,
   type LandedRows,
   type Row,
   type Tally,
@@ -40,6 +41,13 @@ export const TABLE_SETTINGS = {
   max_future_days: 36500,
   age: { max_age_days: 0 },
 };
+
+/**
+ * How long after a run ended one of its activities may still write: a cancelled (or reset) run's
+ * activity learns of it at its next heartbeat, sent at most every 0.8 × the 30 s heartbeat timeout.
+ * Also covers clock skew between the Temporal server and the worker.
+ */
+const STRAGGLER_MS = 30_000;
 
 /** Lost ingest answers settled per request before the write fails (and the chunk resumes). */
 const MAX_SETTLEMENTS = 5;
@@ -281,10 +289,14 @@ export class HydrolixDestination implements DestinationConnector {
     };
   }
 
-  async landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow): Promise<LandedRows> {
+  async landedRows(spec: DestinationSpec, schema: TableSchema, range: KeyRange, window?: CursorWindow, opts: LandedOptions = {}): Promise<LandedRows> {
     const target = await this.resolve(spec, schema);
     // Ingest is acknowledged before it is queryable (visibility.ts): let what the crashed attempt sent show up first.
-    if (target.visibilityMs > 0) await this.sleep(target.visibilityMs);
+    // Writes known to predate `writtenBefore` (earlier runs) need only the rest of that wait, plus the time a
+    // cancelled run's activity may still write (it learns of the cancel at a heartbeat) and clock skew.
+    const wait =
+      opts.writtenBefore === undefined ? target.visibilityMs : opts.writtenBefore + STRAGGLER_MS + target.visibilityMs - this.now();
+    if (target.visibilityMs > 0 && wait > 0) await this.sleep(Math.min(wait, target.visibilityMs + STRAGGLER_MS));
     return queryLanded(this.auth, target, schema, range, window);
   }
 
