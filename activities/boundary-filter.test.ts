@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unpackRows } from '../connectors/packed-forms';
 import { packRows } from '../connectors/packed-rows';
 import { plainText } from '../connectors/text-rows';
 import type { Column, ColumnType, Row, TableSchema } from '../connectors/types';
@@ -45,6 +46,32 @@ describe('row fingerprints', () => {
 });
 
 describe('BoundaryFilter', () => {
+  it('decides on the canonical values of BIT bytes and SingleStore epoch seconds, as on the row path', () => {
+    const s2: TableSchema = {
+      name: 't',
+      columns: [col('id', { kind: 'int', bits: 64, unsigned: false }), col('at', { kind: 'datetime', fsp: 0, utc: true }), col('b', { kind: 'bit', bits: 12 })],
+      key: ['id'],
+      keySource: 'primary',
+    };
+    const decoded: Row[] = [
+      ['1', '2024-01-01 00:00:00', '4095'],
+      ['2', '2024-01-01 00:00:01', '1'],
+      ['3', '2024-01-01 00:00:02', null],
+    ];
+    // What SingleStore sends: epoch seconds for the TIMESTAMP, 8 bytes for the BIT.
+    const epoch = (v: string) => String(Date.parse(`${v.replace(' ', 'T')}Z`) / 1000);
+    const sent = packRows(decoded.map((r) => [r[0], epoch(r[1] as string), r[2] === null ? null : Buffer.from([0, 0, 0, 0, 0, 0, Number(r[2]) >> 8, Number(r[2]) & 255])]), (v) => v as string | Uint8Array);
+    const b = { column: 'at', mark: '2024-01-01 00:00:01', seen: rowFingerprint(decoded[1]), keepFrom: '2024-01-01 00:00:02', upTo: '2024-01-01 00:00:02' };
+    const viaRows = new BoundaryFilter(s2, b);
+    expect(viaRows.rows(decoded).map((r) => r[0])).toEqual(['1', '3']);
+    const viaText = new BoundaryFilter(s2, b);
+    const out = viaText.text({ rows: 3, lastKey: ['3'], payload: sent, epochSeconds: [1] });
+    expect(out.rows).toBe(2);
+    expect(out.epochSeconds).toBeUndefined();
+    expect(unpackRows(out.payload, out.rows, s2.columns)).toEqual([decoded[0], decoded[2]]);
+    expect(viaText.tally()).toEqual(viaRows.tally());
+  });
+
   const boundary = (seen: string) => ({ column: 'at', mark: '2024-01-01 00:00:01', seen, keepFrom: '2024-01-01 00:00:02', upTo: '2024-01-01 00:00:02' });
 
   it('skips rows at or below the mark that were seen, on both paths alike, and fingerprints rows from keepFrom', () => {

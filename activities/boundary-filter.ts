@@ -6,6 +6,7 @@
  * text (bytes for binary values), floats normalised to JavaScript's spelling.
  */
 import { hash } from 'node:crypto';
+import { packCanonicalRows, unpackRows } from '../connectors/packed-forms';
 import { cursor as fieldAt, fieldLength, ROW_HEADER } from '../connectors/packed-rows';
 import { PermanentError, type Column, type Row, type TableSchema, type TextBatch, type Value } from '../connectors/types';
 import { FINGERPRINT_BYTES, FINGERPRINT_CHARS, MAX_FINGERPRINTS, type ChunkBoundary } from '../workflows/incremental';
@@ -98,6 +99,8 @@ export class BoundaryFilter {
   private readonly cmp: CursorCompare;
   private readonly ci: number;
   private readonly isFloat: boolean[];
+  private readonly columns: Column[];
+  private readonly hasBit: boolean;
   private readonly mark: string | null;
   private readonly keepFrom: string | null;
   private readonly bytesCmp: BytesCompare | null;
@@ -118,6 +121,8 @@ export class BoundaryFilter {
     if (this.ci < 0) throw new PermanentError(`options.cursor_column ${b.column} is not a column of the source rows`);
     this.cmp = cursorCompare(schema.columns[this.ci]);
     this.isFloat = schema.columns.map((c) => c.type.kind === 'float');
+    this.columns = schema.columns;
+    this.hasBit = schema.columns.some((c) => c.type.kind === 'bit');
     this.mark = b.mark === null ? null : String(b.mark);
     this.keepFrom = b.keepFrom === null ? null : String(b.keepFrom);
     this.bytesCmp = bytesCompare(schema.columns[this.ci]);
@@ -181,6 +186,12 @@ export class BoundaryFilter {
 
   /** Packed rows to write from a text batch (the same batch when none is skipped); only the row count and payload change. */
   text(batch: TextBatch): TextBatch {
+    // BIT bytes and epoch seconds (types.ts TextBatch) are not the canonical text cursors and
+    // fingerprints use: such batches are filtered as decoded rows and packed again canonically.
+    if (this.hasBit || batch.epochSeconds?.length) {
+      const kept = this.rows(unpackRows(batch.payload, batch.rows, this.columns, batch.epochSeconds));
+      return { rows: kept.length, lastKey: batch.lastKey, payload: packCanonicalRows(this.columns, kept) };
+    }
     const buf = Buffer.from(batch.payload.buffer, batch.payload.byteOffset, batch.payload.byteLength);
     const ncols = this.isFloat.length;
     const ci = this.ci;
