@@ -3,6 +3,7 @@ import type { Client, Connection } from '@temporalio/client';
 import { Hono } from 'hono';
 import { authenticate, authorize } from './middleware/auth';
 import { limitBody } from './middleware/body-limit';
+import { loopbackHostOnly } from './middleware/host';
 import { OPEN, type SecurityConfig } from './middleware/config';
 import { requireJson } from './middleware/content-type';
 import { cors } from './middleware/cors';
@@ -32,6 +33,7 @@ export function createApp({ client, connection, taskQueue, security = OPEN }: Ap
   const service = new MigrationsService(client, taskQueue);
 
   app.use(requestId);
+  if (security.loopbackHostOnly) app.use(loopbackHostOnly);
   app.use(cors(security.corsOrigins));
   app.use(authenticate(security));
   // Before authorize(): failed attempts count against the caller's address.

@@ -15,6 +15,8 @@ export interface SecurityConfig {
   ratePerMin: number;
   /** Migration starts per minute per token or address, on top of ratePerMin; 0 = unlimited. */
   startsPerMin: number;
+  /** Answer only requests addressed to a loopback name (no tokens, no API_ALLOW_UNAUTHENTICATED). */
+  loopbackHostOnly?: boolean;
 }
 
 export const OPEN: SecurityConfig = { tokens: [], readTokens: [], corsOrigins: [], ratePerMin: 0, startsPerMin: 0 };
@@ -69,6 +71,7 @@ export function securityFromEnv(env: NodeJS.ProcessEnv): SecurityConfig {
     corsOrigins: list(env.CORS_ORIGINS).map(origin),
     ratePerMin: count(env, 'RATE_LIMIT_PER_MIN', DEFAULT_RATE_PER_MIN),
     startsPerMin: count(env, 'RATE_LIMIT_STARTS_PER_MIN', DEFAULT_STARTS_PER_MIN),
+    loopbackHostOnly: tokens.length + readTokens.length === 0 && env.API_ALLOW_UNAUTHENTICATED !== 'true',
   };
 }
 

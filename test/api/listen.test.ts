@@ -4,6 +4,7 @@
  * explicit API_ALLOW_UNAUTHENTICATED=true); bad settings stop it before it connects anywhere.
  */
 import type { ChildProcess } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnTs, stopProcess, waitForExit } from '../../scripts/lib/processes';
@@ -55,6 +56,14 @@ describe('the API process', () => {
     expect(out.stdout.trim().split('\n')).toEqual([`API listening on http://127.0.0.1:${port} — NO authentication (no API_TOKENS): reachable from this machine only`]);
     expect(await reachable(`http://127.0.0.1:${port}/api/migrations`)).toBe(200);
     if (external) expect(await reachable(`http://${external}:${port}/api/migrations`)).toBe('refused');
+    // A page whose host name now resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host.
+    const rebound = await new Promise<number>((resolve, reject) =>
+      httpGet({ host: '127.0.0.1', port, path: '/api/migrations', headers: { host: `rebind.attacker.example:${port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      }).on('error', reject),
+    );
+    expect(rebound).toBe(403);
     await stopProcess(child);
   });
 

@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp, MAX_BODY_BYTES } from '../../api/app';
-import { OPEN, type SecurityConfig } from '../../api/middleware/config';
+import { OPEN, type SecurityConfig, securityFromEnv } from '../../api/middleware/config';
 import { TokenBuckets } from '../../api/middleware/rate-limit';
 import '../../connectors';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
@@ -157,6 +157,29 @@ describe('CORS', () => {
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
     expect(pre.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+});
+
+describe('settings from the environment', () => {
+  it('defaults: no tokens, no CORS, 600 requests and 20 starts a minute, loopback names only', () => {
+    expect(securityFromEnv({})).toEqual({ tokens: [], readTokens: [], corsOrigins: [], ratePerMin: 600, startsPerMin: 20, loopbackHostOnly: true });
+    const cfg = securityFromEnv({ API_TOKENS: ` ${TOKEN} ,, ${TOKEN_2}`, CORS_ORIGINS: 'https://Dash.example.com/', RATE_LIMIT_STARTS_PER_MIN: '0' });
+    expect(cfg).toMatchObject({ tokens: [TOKEN, TOKEN_2], corsOrigins: ['https://dash.example.com'], startsPerMin: 0, loopbackHostOnly: false });
+  });
+
+  it('without tokens answers only requests addressed to a loopback name (DNS rebinding)', async () => {
+    const app = appWith(securityFromEnv({}));
+    for (const base of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000', 'http://localhost']) {
+      expect((await app.request(`${base}/api/migrations`)).status, base).toBe(200);
+    }
+    const rebound = await app.request('http://rebind.attacker.example:3000/api/migrations/mig-x/cancel', { method: 'POST' });
+    expect(rebound.status).toBe(403);
+    expect(await rebound.json()).toMatchObject({ error: expect.stringContaining('localhost') });
+    expect((await app.request('http://rebind.attacker.example:3000/api/migrations')).status).toBe(403);
+    // With tokens (or an explicit API_ALLOW_UNAUTHENTICATED) any name is fine: the token is the check.
+    expect((await appWith(securityFromEnv({ API_ALLOW_UNAUTHENTICATED: 'true' })).request('http://api.internal/api/migrations')).status).toBe(200);
+    const withTokens = appWith(securityFromEnv({ API_TOKENS: TOKEN }));
+    expect((await withTokens.request('http://api.example.com/api/migrations', { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
   });
 });
 
