@@ -110,7 +110,9 @@ export function preparePgloader(db = PGLOADER_DB): void {
  * time, YEAR → integer, ENUM → a CREATE TYPE; `create tables, include drop`, its indexes and key
  * built after the data), 4 workers, one table at a time. MariaDB reports JSON as `longtext`, which
  * pgloader would load as text: JSON columns are cast to jsonb, as Epic Shelter and the pipe load
- * them, so PostgreSQL parses the same JSON for each. Returns pgloader's output.
+ * them, so PostgreSQL parses the same JSON for each. A 4 GiB Lisp heap: with SBCL's default 1 GiB,
+ * pgloader runs out of memory on the text shape (4 workers prefetching 100,000 rows of ~1 KB each).
+ * Returns pgloader's output.
  */
 export function runPgloader(t: Target, schema: TableSchema, table: string, db = PGLOADER_DB): string {
   const dir = mkdtempSync(join(tmpdir(), 'es-bench-'));
@@ -122,7 +124,7 @@ export function runPgloader(t: Target, schema: TableSchema, table: string, db = 
      INCLUDING ONLY TABLE NAMES MATCHING '${table}'
      WITH create tables, include drop, workers = 4, concurrency = 1${casts.length ? `\n     CAST ${casts.join(',\n          ')}` : ''};\n`,
   );
-  const r = spawnSync('pgloader', ['--on-error-stop', load], { env: CLIENT_ENV, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('pgloader', ['--dynamic-space-size', '4096', '--on-error-stop', load], { env: CLIENT_ENV, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   const out = `${r.stdout?.toString() ?? ''}${r.stderr?.toString() ?? ''}`;
   if (r.status !== 0) throw new Error(`pgloader ${table} failed (exit ${r.status}):\n${out.slice(-3000)}`);
   return out;
