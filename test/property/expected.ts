@@ -108,7 +108,8 @@ export function hdxActual(col: ColDef, v: unknown): Cell {
 
 export function hdxExpected(col: ColDef, v: Cell, warnings: string[]): Accept {
   if (v === null || isZeroDate(col, v)) return [null];
-  const warned = (re: RegExp) => warnings.some((w) => w.includes(col.name) && re.test(w));
+  // A warning about this column: `name: …` (type-map.ts) or `column name …`.
+  const warned = (re: RegExp) => warnings.some((w) => (w.startsWith(`${col.name}: `) || w.includes(`column ${col.name} `)) && re.test(w));
   const emptyMayVanish = col.nullable && warned(/''|empty/i);
   switch (col.type.t) {
     case 'int': case 'year': case 'bit': case 'bool': return [int(v)];
