@@ -259,18 +259,3 @@ export function formatDateTime(ms: number, res: Resolution): string {
   const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:mm:ss.sssZ for years 0..9999
   return iso.slice(0, 10) + ' ' + iso.slice(11, res === 'ms' ? 23 : 19);
 }
-
-/** ClickHouse's basic DateTime text parsing (UTC server): 'YYYY-MM-DD[ hh:mm:ss[.f…]]' or unix seconds. */
-export function parseClickHouseDateTime(s: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?)?$/.exec(s);
-  if (m) {
-    const [y, mo, d, h = '0', mi = '0', se = '0', f = ''] = m.slice(1);
-    if (+mo < 1 || +mo > 12 || +d < 1 || +d > daysIn(+mo, +y) || +h > 23 || +mi > 59 || +se > 59) return null;
-    const dt = new Date(0);
-    dt.setUTCFullYear(+y, +mo - 1, +d);
-    dt.setUTCHours(+h, +mi, +se, f ? fracMs(f) : 0);
-    return dt.getTime();
-  }
-  if (/^\d{1,10}$/.test(s)) return Number(s) * 1000;
-  return null;
-}

@@ -27,8 +27,6 @@ interface Mirror {
 /** Bytes of JSON per insert: bounds the transient string and Buffer, and the engine's parse buffers (16 MiB chunks cost ~3× the RSS). */
 const INSERT_CHUNK_BYTES = 4 * 1024 * 1024;
 
-export const engineType = (t: QType): string => chName(t);
-
 function serializer(t: QType): Ser {
   switch (t.k) {
     case 'int': return (v) => (v === null ? 'null' : (v as bigint).toString());
@@ -112,7 +110,7 @@ export class Mirrors {
     const schema = this.state.schema(t);
     const primary = schema.find((s) => s.column.primary);
     if (!primary) throw new Error(`table ${t.name} has no transform, so no columns`);
-    const defs = schema.map((s) => `${quote(s.column.name)} ${engineType(s.type)}`);
+    const defs = schema.map((s) => `${quote(s.column.name)} ${chName(s.type)}`);
     const signature = defs.join(', ');
     const old = this.mirrors.get(t.uuid);
     // Rows are only ever appended; a replaced or shorter array means the table was emptied.
