@@ -126,7 +126,10 @@ export function runPgloader(t: Target, schema: TableSchema, table: string, db = 
   );
   const r = spawnSync('pgloader', ['--dynamic-space-size', '4096', '--on-error-stop', load], { env: CLIENT_ENV, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   const out = `${r.stdout?.toString() ?? ''}${r.stderr?.toString() ?? ''}`;
-  if (r.status !== 0) throw new Error(`pgloader ${table} failed (exit ${r.status}):\n${out.slice(-3000)}`);
+  if (r.status !== 0) {
+    const cause = out.split('\n').find((l) => /ERROR|FATAL|Heap exhausted/i.test(l)) ?? 'see its output below';
+    throw new Error(`pgloader ${table} failed (exit ${r.status}): ${cause.trim()}\n${out.slice(-3000)}`);
+  }
   return out;
 }
 
