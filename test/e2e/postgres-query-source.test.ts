@@ -48,8 +48,8 @@ it('copies a query with order_by into a new PostgreSQL table, and again into the
     expect(res.status).toBe(201);
     const done = await waitForStatus(stack, res.body.id, ['completed']);
     expect(done).toMatchObject({ rows_copied: ROWS, error: null, verification: { source_rows: ROWS, destination_rows: ROWS, ok: true } });
-    // Said in the status before the copy: why these rows are decoded in the worker.
-    expect(done.warnings).toContain(`${SLOW_PATH_WARNING}: the POSTGRES source reads no packed rows`);
+    // A pair of connectors that never speaks packed rows is not worth a warning on every run.
+    expect(done.warnings.join('\n')).not.toContain(SLOW_PATH_WARNING);
     const cols = await pg.query(
       `SELECT column_name, is_nullable, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position`,
       [dest],
