@@ -314,6 +314,21 @@ describe('413 over a real keep-alive socket', () => {
         const next = await send('GET', '/api/migrations');
         expect(next.status).toBe(200);
       }
+      // A chunked body (no Content-Length) is cut off once it passes the limit, with the same answer.
+      const chunked = await new Promise<{ status: number; connection: unknown }>((resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port, method: 'POST', path: '/api/migrations', agent, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+          },
+        );
+        req.on('error', reject);
+        for (let i = 0; i < 5; i++) req.write(Buffer.alloc(MAX_BODY_BYTES / 4, 0x20));
+        req.end();
+      });
+      expect(chunked).toEqual({ status: 413, connection: 'close' });
+      expect((await send('GET', '/api/migrations')).status).toBe(200);
     } finally {
       agent.destroy();
       await new Promise((r) => server.close(r));
