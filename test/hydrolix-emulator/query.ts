@@ -2,11 +2,11 @@
 // `project.table` names become the engine tables mirroring them (mirror.ts), Hydrolix's own
 // settings (hdx_query_*) are taken out and applied here, everything else is ClickHouse's.
 import { authenticate } from './auth';
-import { EngineError, engineVersionText } from './engine';
+import { type EngineDb, EngineError, engineVersionText } from './engine';
 import { decodeUtf8, header, json, Req, Res } from './http';
 import { Mirrors } from './mirror';
-import { isKw, QueryError, queryTail, Tok, tokenize, twoPartNames } from './sql';
-import type { EmulatorState, Project, Table } from './state';
+import { isKw, QueryError, queryTail, type Tail, Tok, tokenize, twoPartNames } from './sql';
+import type { EmulatorState, Table } from './state';
 import { checkTimeRange, HdxStorageError } from './timerange';
 
 const engines = new WeakMap<EmulatorState, Mirrors>();
@@ -70,11 +70,57 @@ interface Ref {
   table: Table;
 }
 
+/** `project.table` names of stored tables; an unknown one in a FROM / JOIN is refused as ClickHouse would. */
+function tableRefs(state: EmulatorState, toks: Tok[]): Ref[] {
+  const refs: Ref[] = [];
+  for (const n of twoPartNames(toks)) {
+    const project = state.projectByName(n.first.v);
+    const table = project && [...project.tables.values()].find((t) => t.name === n.second.v);
+    if (table) refs.push({ ...n, table });
+    else if (n.tablePosition && project) throw new QueryError(60, 'UNKNOWN_TABLE', `Table ${n.first.v}.${n.second.v} does not exist`);
+    else if (n.tablePosition && !/^(system|information_schema)$/i.test(n.first.v)) throw new QueryError(81, 'UNKNOWN_DATABASE', `Database ${n.first.v} does not exist`);
+  }
+  return refs;
+}
+
+/** Hydrolix's own options (hdx_*) and the settings passed to ClickHouse: SQL SETTINGS over ?params over the header (doc §6). */
+function querySettings(state: EmulatorState, req: Req, tail: Tail): { hdx: Record<string, unknown>; engine: Record<string, string> } {
+  const hdx: Record<string, unknown> = {};
+  const engine = engineSettings(state);
+  for (const [k, v] of headerSettings(req)) {
+    if (k.startsWith('hdx_')) hdx[k] = v;
+    else engine[k] = /^-?[\d.]+$/.test(v) ? v : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  }
+  for (const [k, v] of req.query) if (k.startsWith('hdx_')) hdx[k] = v;
+  for (const s of tail.settings) {
+    if (s.key.startsWith('hdx_')) hdx[s.key] = s.value;
+    else engine[s.key] = s.raw;
+  }
+  if (hdx.hdx_query_max_result_rows !== undefined) {
+    engine.max_result_rows = String(Number(hdx.hdx_query_max_result_rows));
+    engine.result_overflow_mode = "'throw'";
+  }
+  return { hdx, engine };
+}
+
+/** The time-range breakers of each table the query reads; table, project and org defaults below the query's own options. */
+async function checkTimeRanges(state: EmulatorState, db: EngineDb, sql: string, toks: Tok[], refs: Ref[], hdx: Record<string, unknown>): Promise<void> {
+  for (const t of new Set(refs.map((r) => r.table))) {
+    const o = { ...state.queryOptions, ...optionsOf(state.projects.get(t.project)), ...optionsOf(t), ...hdx };
+    const primary = state.schema(t).find((s) => s.column.primary)?.column.name;
+    if (!primary) throw new QueryError(60, 'UNKNOWN_TABLE', `Table ${refs.find((r) => r.table === t)!.first.v}.${t.name} has no columns (it has no transform)`);
+    await checkTimeRange(db, sql, toks, primary, {
+      required: truthy(o.hdx_query_timerange_required),
+      maxSeconds: Number(o.hdx_query_max_timerange_sec ?? 0) || 0,
+    });
+  }
+}
+
 export async function handleQuery(state: EmulatorState, req: Req): Promise<Res> {
   if (req.method !== 'GET' && req.method !== 'POST') return json(405, { error: `Method ${req.method} not allowed`, query: '' });
   const param = req.query.get('query') ?? '';
-  const body = req.method === 'POST' ? decodeUtf8(req.body) ?? '' : '';
-  const sql = [param, body].filter((s) => s.trim()).join('\n'); // ClickHouse HTTP: ?query= then the body
+  const posted = req.method === 'POST' ? decodeUtf8(req.body) ?? '' : '';
+  const sql = [param, posted].filter((s) => s.trim()).join('\n'); // ClickHouse HTTP: ?query= then the body
 
   const auth = authenticate(state, req, true);
   if ('error' in auth) {
@@ -83,65 +129,31 @@ export async function handleQuery(state: EmulatorState, req: Req): Promise<Res> 
     return errorBody(chError(new QueryError(516, 'AUTHENTICATION_FAILED', why)), sql);
   }
   const mirrors = mirrorsOf(state);
-  const refs: Ref[] = [];
+  let refs: Ref[] = [];
   try {
     if (!sql.trim()) throw new QueryError(62, 'SYNTAX_ERROR', 'Empty query');
-    const toks = tokenize(sql);
-    const lead = toks.find((t) => !(t.k === 'op' && t.v === '('));
-    if (isKw(lead, ...WRITE_STATEMENTS) || toks.some((t, i) => isKw(t, 'INTO') && isKw(toks[i + 1], 'OUTFILE'))) {
+    const all = tokenize(sql);
+    const lead = all.find((t) => !(t.k === 'op' && t.v === '('));
+    if (isKw(lead, ...WRITE_STATEMENTS) || all.some((t, i) => isKw(t, 'INTO') && isKw(all[i + 1], 'OUTFILE'))) {
       throw new QueryError(164, 'READONLY', 'Cannot execute query in readonly mode');
     }
-    const tail = queryTail(sql, toks);
-    const body = toks.slice(0, tail.end);
-    for (const n of twoPartNames(body)) {
-      const project = state.projectByName(n.first.v);
-      const table = project && [...project.tables.values()].find((t) => t.name === n.second.v);
-      if (table) refs.push({ ...n, table });
-      else if (n.tablePosition && project) throw new QueryError(60, 'UNKNOWN_TABLE', `Table ${n.first.v}.${n.second.v} does not exist`);
-      else if (n.tablePosition && !state.projectByName(n.first.v) && !/^(system|information_schema)$/i.test(n.first.v)) {
-        throw new QueryError(81, 'UNKNOWN_DATABASE', `Database ${n.first.v} does not exist`);
-      }
-    }
-
-    // Hydrolix options (hdx_*): SQL SETTINGS, then ?params, then the header, then table, project, org defaults.
-    const explicit: Record<string, unknown> = {};
-    const engine: Record<string, string> = engineSettings(state);
-    for (const [k, v] of headerSettings(req)) {
-      if (k.startsWith('hdx_')) explicit[k] = v;
-      else engine[k] = /^-?[\d.]+$/.test(v) ? v : `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-    }
-    for (const [k, v] of req.query) if (k.startsWith('hdx_')) explicit[k] = v;
-    for (const s of tail.settings) {
-      if (s.key.startsWith('hdx_')) explicit[s.key] = s.value;
-      else engine[s.key] = s.raw;
-    }
-    if (explicit.hdx_query_max_result_rows !== undefined) {
-      engine.max_result_rows = String(Number(explicit.hdx_query_max_result_rows));
-      engine.result_overflow_mode = "'throw'";
-    }
-    const format = tail.format ?? String(explicit.hdx_query_output_format ?? req.query.get('default_format') ?? 'CSV'); // doc §6: CSV by default
+    const tail = queryTail(sql, all);
+    const toks = all.slice(0, tail.end); // the query without its trailing SETTINGS / FORMAT
+    refs = tableRefs(state, toks);
+    const { hdx, engine } = querySettings(state, req, tail);
+    const format = tail.format ?? String(hdx.hdx_query_output_format ?? req.query.get('default_format') ?? 'CSV'); // doc §6: CSV by default
 
     const db = await mirrors.engine();
-    const tables = [...new Set(refs.map((r) => r.table))];
-    for (const t of tables) {
-      const project = state.projects.get(t.project) as Project | undefined;
-      const o = { ...state.queryOptions, ...optionsOf(project), ...optionsOf(t), ...explicit };
-      const primary = state.schema(t).find((s) => s.column.primary)?.column.name;
-      if (!primary) throw new QueryError(60, 'UNKNOWN_TABLE', `Table ${refs.find((r) => r.table === t)!.first.v}.${t.name} has no columns (it has no transform)`);
-      await checkTimeRange(db, sql, body, primary, {
-        required: truthy(o.hdx_query_timerange_required),
-        maxSeconds: Number(o.hdx_query_max_timerange_sec ?? 0) || 0,
-      });
-    }
-
-    const names = await mirrors.sync(tables, Date.now);
+    await checkTimeRanges(state, db, sql, toks, refs, hdx);
+    const names = await mirrors.sync([...new Set(refs.map((r) => r.table))], Date.now);
     let text = '';
     let at = 0;
     for (const r of refs) {
       text += sql.slice(at, r.first.start) + names.get(r.table)!;
       at = r.second.end;
     }
-    text += sql.slice(at, tail.end > 0 ? body[body.length - 1].end : 0);
+    text += sql.slice(at, toks.length ? toks[toks.length - 1].end : 0);
+    // A new line: the query may end in a -- comment.
     if (Object.keys(engine).length) text += `\nSETTINGS ${Object.entries(engine).map(([k, v]) => `${k} = ${v}`).join(', ')}`;
 
     const out = await db.query(text, format);
