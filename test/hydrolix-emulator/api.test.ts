@@ -321,6 +321,32 @@ describe('query engine (real ClickHouse)', () => {
     const r = await query("SELECT count() AS n, sum(DISTINCT toInt128(id)) AS s, toUInt32(7) AS small FROM proj.tbl WHERE tuple(id, name) > tuple(1, 'r1') AND (id, name) <= (3, 'r3') FORMAT JSONEachRow");
     expect(r.json).toEqual({ n: '2', s: '5', small: 7 });
   });
+  it('every column type loads into the engine with the type Hydrolix gives it', async () => {
+    await setup([
+      primary,
+      { name: 'i8', datatype: { type: 'int8' } }, { name: 'i64', datatype: { type: 'int64' } }, { name: 'u32', datatype: { type: 'uint32', default: 3 } },
+      { name: 'd', datatype: { type: 'double' } }, { name: 'b', datatype: { type: 'boolean' } }, { name: 'u', datatype: { type: 'uuid' } },
+      { name: 'ip', datatype: { type: 'ip' } }, { name: 'j', datatype: { type: 'json' } },
+      { name: 'd64', datatype: { type: 'datetime64', format: '2006-01-02', resolution: 's' } },
+      { name: 'e', datatype: { type: 'epoch', format: 's', resolution: 's' } },
+      { name: 'arr', datatype: { type: 'array', elements: [{ type: 'int32' }] } },
+      { name: 'm', datatype: { type: 'map', elements: [{ type: 'string' }, { type: 'double' }] } },
+    ]);
+    const full = { ts: tsNow(), i8: -128, i64: '__I64__', d: 1.5, b: 'false', u: '6BA7B810-9DAD-11D1-80B4-00C04FD430C8', ip: '::1', j: { k: [1, 'x'] }, d64: '1901-02-03', e: 1700000000, arr: [1, null], m: { a: 2.5 } };
+    const body = `${JSON.stringify(full).replace('"__I64__"', '-9223372036854775808')}\n${JSON.stringify({ ts: tsNow() })}`;
+    expect((await ingest(body)).status).toBe(200);
+    const types = (await query('DESCRIBE proj.tbl FORMAT JSONEachRow')).text.trim().split('\n').map((l) => { const r = JSON.parse(l); return `${r.name} ${r.type}`; });
+    expect(types).toEqual([
+      'ts DateTime64(3)', 'i8 Nullable(Int8)', 'i64 Nullable(Int64)', 'u32 UInt32', 'd Nullable(Float64)', 'b Nullable(UInt8)', 'u Nullable(UUID)',
+      'ip Nullable(IPv6)', 'j Nullable(JSON)', 'd64 Nullable(DateTime64(0))', 'e Nullable(DateTime)', 'arr Array(Nullable(Int32))', 'm Map(String, Nullable(Float64))',
+    ]);
+    const rows = (await query('SELECT * EXCEPT ts FROM proj.tbl ORDER BY i8 NULLS LAST FORMAT JSONEachRow')).text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(rows[0]).toEqual({
+      i8: -128, i64: '-9223372036854775808', u32: 3, d: 1.5, b: 0, u: '6ba7b810-9dad-11d1-80b4-00c04fd430c8', ip: '::1', j: { k: ['1', 'x'] },
+      d64: '1901-02-03 00:00:00', e: '2023-11-14 22:13:20', arr: [1, null], m: { a: 2.5 },
+    });
+    expect(rows[1]).toEqual({ i8: null, i64: null, u32: 3, d: null, b: null, u: null, ip: null, j: null, d64: null, e: null, arr: [], m: {} });
+  });
   it('named tuples (ClickHouse 24.8) print max(tuple(…)) as an object', async () => {
     await setup();
     expect((await ingest(rowsAt(3))).status).toBe(200);

@@ -17,6 +17,7 @@ let seq = 0;
 /** A closed session's native connection may outlive close(); a new one waits for it. */
 let closed: Promise<void> = Promise.resolve();
 let current: Session | null = null;
+let engineVersion = '';
 process.once('exit', () => current?.close()); // removes the directory even if an emulator was never closed
 
 async function acquire(): Promise<Session> {
@@ -46,7 +47,6 @@ function release(): void {
   }).catch(() => undefined);
 }
 
-let engineVersion = '';
 /** ClickHouse's version, for error messages (known once the engine is loaded). */
 export const engineVersionText = () => engineVersion;
 
