@@ -1,5 +1,5 @@
 /** Translates a validated HTTP request into the workflow's input (camelCase, defaults filled, no secrets). */
-import { destinationTypes, quoteIdentifierFor, sourceSpecError, sourceTypes } from '../connectors/registry';
+import { destinationIdentifierError, destinationTypes, quoteIdentifierFor, sourceSpecError, sourceTypes } from '../connectors/registry';
 import type { SourceSpec } from '../connectors/types';
 import type { MigrationInput, MigrationOptions } from '../workflows/types';
 import { validateCreateMigration, type CreateMigrationRequest, type FieldError, type Validated } from './schemas';
@@ -25,6 +25,18 @@ export function connectorTypeErrors(req: CreateMigrationRequest): FieldError[] {
       path: 'destination_type',
       message: `unknown destination connector "${req.destination_type}"; known: ${destinationTypes().join(', ')}`,
     });
+  }
+  return errors;
+}
+
+/** Destination names the destination would truncate (PostgreSQL: 63 bytes) are refused, never shortened. */
+export function destinationNameErrors(req: CreateMigrationRequest): FieldError[] {
+  const d = req.destination_config;
+  const errors: FieldError[] = [];
+  for (const field of ['table', 'schema', 'project'] as const) {
+    const name = d[field];
+    const message = name === undefined ? undefined : destinationIdentifierError(req.destination_type, name);
+    if (message) errors.push({ path: `destination_config.${field}`, message });
   }
   return errors;
 }
@@ -60,6 +72,7 @@ export function toMigrationInput(req: CreateMigrationRequest, migrationId: strin
   const options: Record<string, string> = {};
   if (d.timestamp_column) options.timestamp_column = d.timestamp_column;
   if (d.boolean_as) options.boolean_as = d.boolean_as;
+  if (d.overwrite_existing) options.overwrite_existing = 'true';
   const mode = req.options?.mode ?? 'full';
   options.write_mode = d.write_mode ?? (mode === 'incremental' ? 'upsert' : 'append');
   return {
@@ -98,6 +111,6 @@ export function checkMigrationRequest(body: unknown): Validated<CreateMigrationR
   if (!checked.ok) return checked;
   const typeErrors = connectorTypeErrors(checked.value);
   if (typeErrors.length > 0) return { ok: false, errors: typeErrors };
-  const specErrors = sourceSpecErrors(checked.value);
+  const specErrors = [...destinationNameErrors(checked.value), ...sourceSpecErrors(checked.value)];
   return specErrors.length > 0 ? { ok: false, errors: specErrors } : checked;
 }

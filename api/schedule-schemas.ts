@@ -46,7 +46,8 @@ const duration = (what: string, minMs: number, maxMs: number) =>
 
 /** Structure only; the durations are checked in the spec's superRefine so errors keep their own message and path. */
 const intervalSchema = z.union([z.string(), z.object({ every: z.string(), offset: z.string().optional() }).strict()]);
-const MIN_INTERVAL_MS = 1_000;
+/** At least a minute, like cron: a shorter interval stacks full copies (with overlap allow_all) faster than they finish. */
+export const MIN_INTERVAL_MS = 60_000;
 const MAX_INTERVAL_MS = 366 * DAY_MS;
 
 function intervalErrors(interval: z.infer<typeof intervalSchema>): { path: (string | number)[]; message: string }[] {
@@ -169,8 +170,17 @@ function calendarValue(rule: CalendarFieldRule, item: RangeItem): { ok: true; va
   return { ok: true, value: { start: start.value, end: end.value, ...(item.step ? { step: item.step } : {}) } };
 }
 
+/** A `second` field matching more than one second a minute would start runs more often than once a minute. */
+function manySeconds(v: Calendar['second']): boolean {
+  if (v === undefined) return false;
+  if (v === '*') return true;
+  const items = Array.isArray(v) ? v : [v];
+  return items.length > 1 || items.some((i) => typeof i === 'object' && i.end !== undefined && i.end !== i.start);
+}
+
 function calendarErrors(cal: Calendar): { path: string; message: string }[] {
   const errors: { path: string; message: string }[] = [];
+  if (manySeconds(cal.second)) errors.push({ path: 'second', message: 'second must be one value: a schedule runs at most once a minute' });
   for (const rule of CALENDAR_RULES) {
     const v = cal[rule.key];
     if (v === undefined || v === '*' || rule.key === 'comment') continue;
@@ -349,10 +359,17 @@ export function validatePatchSchedule(body: unknown): Validated<PatchScheduleReq
   return validateWith(patchScheduleSchema, body) as Validated<PatchScheduleRequest>;
 }
 
+/** A backfill starts every run its range holds at once (buffered): at most a year of them. */
+export const MAX_BACKFILL_SPAN_MS = 366 * DAY_MS;
+
 const backfillSchema = z
   .object({ start: isoDateTime('start'), end: isoDateTime('end'), overlap: overlapSchema.optional() })
   .strict()
-  .refine((b) => Date.parse(b.end) > Date.parse(b.start), { message: 'end must be after start', path: ['end'] });
+  .refine((b) => Date.parse(b.end) > Date.parse(b.start), { message: 'end must be after start', path: ['end'] })
+  .refine((b) => Date.parse(b.end) - Date.parse(b.start) <= MAX_BACKFILL_SPAN_MS, {
+    message: `a backfill spans at most ${formatDuration(MAX_BACKFILL_SPAN_MS)}; split a longer one`,
+    path: ['end'],
+  });
 export type BackfillRequest = z.infer<typeof backfillSchema>;
 
 export function validateBackfill(body: unknown): Validated<BackfillRequest> {

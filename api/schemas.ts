@@ -7,6 +7,15 @@ import { durationSeconds, FINGERPRINT_CHARS, MAX_FINGERPRINTS } from '../workflo
 
 const MAX_LOOKBACK_S = 366 * 86_400;
 
+/** Request bounds (README, "Bounds"): each refused with a 400 naming the field. */
+export const BOUNDS = {
+  parallelism: 16,
+  chunkRows: { min: 100, max: 5_000_000 },
+  batchRows: { min: 10, max: 200_000 },
+  queryChars: 100_000,
+  nameChars: 200,
+} as const;
+
 /** Plain identifiers only: they are quoted in SQL anyway, but a name with quotes or `;` is almost surely an attack or a typo. */
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
 const identifier = (what: string) =>
@@ -23,7 +32,7 @@ export const sourceConfigSchema = z
   .object({
     connection: connectionName.optional(),
     table: identifier('table').optional(),
-    query: z.string().min(1).max(100_000).optional(),
+    query: z.string().min(1).max(BOUNDS.queryChars).optional(),
     order_by: z.union([identifier('order_by'), z.array(identifier('order_by')).min(1).max(16)]).optional(),
   })
   .strict()
@@ -40,14 +49,16 @@ export const destinationConfigSchema = z
     write_mode: z.enum(['append', 'upsert', 'replace']).optional(),
     /** PostgreSQL: TINYINT(1) as boolean (default; a value other than 0/1 fails the run) or smallint (every value kept). */
     boolean_as: z.enum(['boolean', 'smallint']).optional(),
+    /** replace/upsert into an existing table Epic Shelter did not create: refused unless true. */
+    overwrite_existing: z.boolean().optional(),
   })
   .strict();
 
 export const optionsSchema = z
   .object({
-    chunk_rows: z.number().int().min(100).max(5_000_000).optional(),
-    batch_rows: z.number().int().min(10).max(200_000).optional(),
-    parallelism: z.number().int().min(1).max(64).optional(),
+    chunk_rows: z.number().int().min(BOUNDS.chunkRows.min).max(BOUNDS.chunkRows.max).optional(),
+    batch_rows: z.number().int().min(BOUNDS.batchRows.min).max(BOUNDS.batchRows.max).optional(),
+    parallelism: z.number().int().min(1).max(BOUNDS.parallelism).optional(),
     mode: z.enum(['full', 'incremental']).optional(),
     cursor_column: identifier('cursor_column').optional(),
     /** The last run's high_water_mark: the window reads from it (minus lookback) inclusive. */
@@ -91,12 +102,12 @@ const connectorType = z.string().min(1).max(64).regex(/^[A-Z][A-Z0-9_]*$/, 'conn
 
 export const createMigrationSchema = z
   .object({
-    name: z.string().trim().min(1, 'name must not be empty').max(200),
+    name: z.string().trim().min(1, 'name must not be empty').max(BOUNDS.nameChars),
     source_type: connectorType,
     source_config: sourceConfigSchema,
     destination_type: connectorType,
     destination_config: destinationConfigSchema,
-    transform_query: z.string().min(1).max(100_000).optional(),
+    transform_query: z.string().min(1).max(BOUNDS.queryChars).optional(),
     options: optionsSchema.optional(),
   })
   .strict();

@@ -1,4 +1,4 @@
-import type { DestinationConnector, SourceConnector, SourceSpec } from './types';
+import { PermanentError, type DestinationConnector, type SourceConnector, type SourceSpec } from './types';
 import type { Env } from './env';
 
 /**
@@ -19,6 +19,11 @@ export interface ConnectorDefinition {
   validateSource?: (spec: SourceSpec) => void;
   /** Quotes an identifier in the source's SQL dialect (for SQL composed outside the connector). */
   quoteIdentifier?: (name: string) => string;
+  /**
+   * Longest identifier (table, schema) the destination keeps, in UTF-8 bytes. Longer names are
+   * refused up front: PostgreSQL would silently truncate them, and so name another table.
+   */
+  maxIdentifierBytes?: number;
 }
 
 const definitions = new Map<string, ConnectorDefinition>();
@@ -37,16 +42,29 @@ export function destinationTypes(): string[] {
 
 export function createSource(type: string, env: Env, connection?: string): SourceConnector {
   const def = definitions.get(type);
-  if (!def?.createSource) throw new Error(`unknown source connector type "${type}" (known: ${sourceTypes().join(', ')})`);
-  return def.createSource(env, connection);
+  if (!def?.createSource) throw new PermanentError(`unknown source connector type "${type}" (known: ${sourceTypes().join(', ')})`);
+  return configured(def, 'source', () => def.createSource!(env, connection));
 }
 
 export function createDestination(type: string, env: Env, connection?: string): DestinationConnector {
   const def = definitions.get(type);
   if (!def?.createDestination) {
-    throw new Error(`unknown destination connector type "${type}" (known: ${destinationTypes().join(', ')})`);
+    throw new PermanentError(`unknown destination connector type "${type}" (known: ${destinationTypes().join(', ')})`);
   }
-  return def.createDestination(env, connection);
+  return configured(def, 'destination', () => def.createDestination!(env, connection));
+}
+
+/**
+ * Building a connector only reads the worker's environment (no I/O), so whatever it throws is
+ * configuration that no retry can fix: the run fails at once, naming the variable to set.
+ */
+function configured<T>(def: ConnectorDefinition, role: string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    const message = (e as Error).message || String(e);
+    throw new PermanentError(`${def.type} ${role} is not configured on the worker: ${message} (set it in the worker's environment and restart the worker)`, 'NOT_CONFIGURED');
+  }
 }
 
 /** Static checks of a source spec; returns the error message or undefined. */
@@ -63,4 +81,12 @@ export function sourceSpecError(type: string, spec: SourceSpec): string | undefi
 export function quoteIdentifierFor(type: string, name: string): string {
   const quote = definitions.get(type)?.quoteIdentifier;
   return quote ? quote(name) : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Why `name` cannot name a table or schema of a `type` destination, or undefined when it can. */
+export function destinationIdentifierError(type: string, name: string): string | undefined {
+  const max = definitions.get(type)?.maxIdentifierBytes;
+  const bytes = new TextEncoder().encode(name).length;
+  if (max === undefined || bytes <= max) return undefined;
+  return `${type} keeps identifiers of at most ${max} bytes (this one has ${bytes}); it would be truncated, which can name another table`;
 }

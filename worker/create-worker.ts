@@ -5,7 +5,7 @@ import type { Duration } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import '../connectors';
 import { ConnectorCache, createActivities } from '../activities';
-import type { TemporalSettings } from './config';
+import { maxConcurrentCopies, type TemporalSettings } from './config';
 
 export interface RunningWorker {
   worker: Worker;
@@ -33,8 +33,9 @@ export async function createWorker(
     taskQueue: settings.taskQueue,
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: join(__dirname, '..', 'workflows', `index${extname(__filename)}`) }),
     activities: createActivities({ env, connectors, temporalClient }),
-    // Chunks are I/O bound; a few at a time per worker saturates 2 cores.
-    maxConcurrentActivityTaskExecutions: Number(env.WORKER_MAX_ACTIVITIES ?? 8),
+    // Chunks are I/O bound; a few at a time per worker saturates 2 cores. Bounded: each copy
+    // holds source and destination connections and up to a few pages of rows.
+    maxConcurrentActivityTaskExecutions: maxConcurrentCopies(env),
     // On SIGTERM/SIGINT give running chunks a moment to finish; the rest are cancelled and
     // resume on another worker from their last heartbeat.
     shutdownGraceTime: (env.WORKER_SHUTDOWN_GRACE ?? '10s') as Duration,

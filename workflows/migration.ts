@@ -53,6 +53,15 @@ const localSetup = proxyLocalActivities<Activities>({
 });
 
 /**
+ * Connecting and reading the schema: seconds when the servers answer. A short start-to-close, so a
+ * hung server (or a source query that sleeps) costs minutes in all, not ten per attempt.
+ */
+const quickSetup = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/**
  * Chunk copies: heartbeated, so a dead worker is noticed within heartbeatTimeout and the
  * chunk resumes elsewhere from its last heartbeat. Retries cover ~20 minutes of source or
  * destination outage before the run fails (a failed run is resumable).
@@ -122,13 +131,15 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     // Histories recorded before setup ran locally replay with the setup activities they scheduled.
     const prepare = patched('local-setup') ? localSetup : setup;
     if (!state.schema) {
+      // Histories recorded before these steps had a short timeout replay with the long one.
+      const quick = prepare === localSetup && patched('short-setup-timeout') ? quickSetup : prepare;
       state.phase = 'connecting';
-      const servers = await prepare.checkConnections(endpoints);
+      const servers = await quick.checkConnections(endpoints);
       state.sourceServer = servers.sourceServer;
       state.destinationServer = servers.destinationServer;
 
       state.phase = 'reading_schema';
-      state.schema = await prepare.readSourceSchema(input.source);
+      state.schema = await quick.readSourceSchema(input.source);
     }
     const schema = state.schema;
     if (input.options.mode === 'incremental' && !state.window) {

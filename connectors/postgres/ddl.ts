@@ -36,15 +36,22 @@ const STRING_SQL = /^(character varying|text)/;
  * `primaryKey: false` (the key is built after the load, see deferred-key.ts): no PRIMARY KEY and a
  * plain CREATE TABLE, so the caller knows it created the table it is about to mark.
  */
-export function createTableSql(namespace: string, table: string, columns: WantedColumn[], key: string[], opts: { primaryKey?: boolean } = {}): string {
+export function createTableSql(
+  namespace: string,
+  table: string,
+  columns: WantedColumn[],
+  key: string[],
+  opts: { primaryKey?: boolean; ifNotExists?: boolean } = {},
+): string {
   const primaryKey = opts.primaryKey ?? true;
+  const ifNotExists = opts.ifNotExists ?? primaryKey;
   const keys = new Set(key);
   const defs = columns.map((c) => {
     const collate = keys.has(c.name) && STRING_SQL.test(c.sql) ? ' COLLATE "C"' : '';
     return `  ${quoteIdent(c.name)} ${c.sql}${collate}${c.nullable && !keys.has(c.name) ? '' : ' NOT NULL'}`;
   });
   if (primaryKey) defs.push(`  PRIMARY KEY (${key.map(quoteIdent).join(', ')})`);
-  return `CREATE TABLE${primaryKey ? ' IF NOT EXISTS' : ''} ${qualify(namespace, table)} (\n${defs.join(',\n')}\n)`;
+  return `CREATE TABLE${ifNotExists ? ' IF NOT EXISTS' : ''} ${qualify(namespace, table)} (\n${defs.join(',\n')}\n)`;
 }
 
 export interface ExistingColumn {

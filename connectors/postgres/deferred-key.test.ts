@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, type DestinationSpec, type Row, type TableSchema } from '../types';
 import { readConfig } from './config';
-import { pendingKeyMarker } from './deferred-key';
+import { OWNER_MARKER, pendingKeyMarker } from './deferred-key';
 import { PostgresDestination, postgresConnector } from './index';
 import { openPool } from './pool';
 
@@ -86,7 +86,7 @@ describe('append/replace into a new table', () => {
     // Counted during the build: the table as committed (a composite key has no exact key sum).
     expect(tally).toEqual({ rows: 500, keySum: null });
     expect(notes[0]).toMatch(new RegExp(`^primary key \\(id, part "b"\\) of public\\.${d.table.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')} built after the load in \\d+\\.\\d s$`));
-    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: null });
+    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: OWNER_MARKER });
     // Named as ADD PRIMARY KEY would name it.
     const named = await admin.query(`SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`, [quoted(d.table)]);
     expect(named.rows[0].conname).toBe(`${d.table}_pkey`);
@@ -117,7 +117,7 @@ describe('append/replace into a new table', () => {
     expect(notes.join('\n')).toMatch(/removed 5 identical duplicate row\(s\)/);
     // A tally taken during the build would still count the removed copies: it is taken after.
     expect(tally).toEqual({ rows: 100, keySum: null });
-    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: null });
+    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: OWNER_MARKER });
     const r = await admin.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS k, sum(v)::int AS s FROM ${quoted(d.table)}`);
     expect(r.rows[0]).toEqual({ n: '100', k: '100', s: '5050' }); // this pool hands every value over as text
   });
@@ -151,7 +151,7 @@ describe('append/replace into a new table', () => {
     } finally {
       await other.disconnect();
     }
-    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: null });
+    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: OWNER_MARKER });
   });
 
   it('a single integer key: the tally taken during the build has the exact key sum; readers are not locked out meanwhile', async () => {
@@ -192,10 +192,10 @@ describe('append/replace into a new table', () => {
 });
 
 describe('upsert', () => {
-  it('gets the key at create, unmarked; finishTable is a no-op', async () => {
+  it('gets the key at create, marked as ours; finishTable is a no-op', async () => {
     const d = spec('upsert');
     expect(await dst.createTable(d, schema)).toMatchObject({ created: true });
-    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: null });
+    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: OWNER_MARKER });
     expect(await dst.finishTable(d, schema)).toEqual({ notes: [], tally: null });
   });
 
@@ -207,7 +207,7 @@ describe('upsert', () => {
     const res = await dst.createTable(u, schema);
     expect(res.created).toBe(false);
     expect(res.warnings.join('\n')).toMatch(/primary key \(id, part "b"\) of .* built before upserting in \d+\.\d s/);
-    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: null });
+    expect(await keyState(d.table)).toEqual({ primaryKey: ['id', 'part "b"'], comment: OWNER_MARKER });
     await dst.writeData(u, schema, rows(41, 20));
     expect(await dst.countRows(d)).toBe(60);
   });

@@ -26,18 +26,33 @@ export const pendingKeyMarker = (key: string[]) => `${MARKER_PREFIX}${key.map(qu
 const isMarker = (comment: unknown): boolean =>
   typeof comment === 'string' && comment.startsWith(MARKER_PREFIX) && comment.endsWith(MARKER_SUFFIX);
 
+/**
+ * The comment of a table Epic Shelter created, once nothing is pending on it. Only such tables (or
+ * ones still marked pending) may be emptied by `replace` or overwritten by `upsert` without the
+ * request saying `overwrite_existing`.
+ */
+export const OWNER_MARKER = 'epic-shelter: created by Epic Shelter';
+
+const tableComment = async (db: Db, oid: string): Promise<unknown> =>
+  (await db.query(`SELECT obj_description($1::oid, 'pg_class') AS c`, [oid])).rows[0]?.c;
+
 /** Whether the table carries the pending-key marker. */
 export async function keyPending(db: Db, oid: string): Promise<boolean> {
-  const r = await db.query(`SELECT obj_description($1::oid, 'pg_class') AS c`, [oid]);
-  return isMarker(r.rows[0]?.c);
+  return isMarker(await tableComment(db, oid));
+}
+
+/** Whether Epic Shelter created the table (its comment is one of ours). */
+export async function createdByUs(db: Db, oid: string): Promise<boolean> {
+  const c = await tableComment(db, oid);
+  return c === OWNER_MARKER || isMarker(c);
 }
 
 /** Modes that may load without the key: every mode but upsert (ON CONFLICT needs it). */
 export const defersKey = (mode: Mode) => mode !== 'upsert';
 
 /**
- * Creates a missing table. append/replace: without the primary key, marked pending, in one
- * transaction. Returns false when another session created the table first (the caller then
+ * Creates a missing table and marks it as ours, in one transaction. append/replace: without the
+ * primary key, marked pending; upsert: with it. Returns false when another session created the table first (the caller then
  * treats it as an existing table).
  */
 export async function createDestinationTable(
@@ -48,15 +63,13 @@ export async function createDestinationTable(
   key: string[],
   mode: Mode,
 ): Promise<boolean> {
-  if (!defersKey(mode)) {
-    await pool.query(createTableSql(namespace, table, columns, key));
-    return true;
-  }
+  const deferred = defersKey(mode);
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(createTableSql(namespace, table, columns, key, { primaryKey: false }));
-    await client.query(`COMMENT ON TABLE ${qualify(namespace, table)} IS ${quoteLiteral(pendingKeyMarker(key))}`);
+    // A plain CREATE in both cases: the caller must know it created the table it marks as ours.
+    await client.query(createTableSql(namespace, table, columns, key, { primaryKey: !deferred, ifNotExists: false }));
+    await client.query(`COMMENT ON TABLE ${qualify(namespace, table)} IS ${quoteLiteral(deferred ? pendingKeyMarker(key) : OWNER_MARKER)}`);
     await client.query('COMMIT');
     client.release();
     return true;
@@ -158,7 +171,7 @@ export interface KeyBuild {
 }
 
 /**
- * Builds the pending primary key and removes the marker, in one transaction. No marker: no-op,
+ * Builds the pending primary key and turns the marker into the owner marker, in one transaction. No marker: no-op,
  * and no lock taken. Duplicate keys in the table are a PermanentError.
  *
  * `tally`, when given, runs on another connection while the index builds, once nothing can write
@@ -198,7 +211,7 @@ export async function buildPendingKey(
     // Someone may have added the key by hand: only the marker is left to remove then.
     const hasPrimary = (await uniqueIndexes(client, rel.oid)).some((ix) => ix.primary);
     const removed = hasPrimary ? 0 : await addPrimaryKey(client, namespace, table, key);
-    await client.query(`COMMENT ON TABLE ${qualified} IS NULL`);
+    await client.query(`COMMENT ON TABLE ${qualified} IS ${quoteLiteral(OWNER_MARKER)}`);
     await client.query('COMMIT');
     client.release();
     const seconds = ((Date.now() - t0) / 1000).toFixed(1);

@@ -26,7 +26,7 @@ import { encodeRows, isCanonical, makeEncoders, mayNeedEscapes } from './copy-en
 import { binaryPlan, binarySizeBound, codecFor, packedToBinary, type BinaryPlan } from './binary-copy';
 import { unpackRows } from '../packed-forms';
 import { toCopyText } from '../packed-rows';
-import { adoptExistingTable, buildPendingKey, createDestinationTable } from './deferred-key';
+import { adoptExistingTable, buildPendingKey, createDestinationTable, createdByUs } from './deferred-key';
 import { diffTable, wantedColumns } from './ddl';
 import { openPool, sanitizeError } from './pool';
 import * as reader from './read';
@@ -124,20 +124,27 @@ export class PostgresSource extends PostgresConnection implements SourceConnecto
 
 export interface DestinationOptions extends DestinationTypeOptions {
   writeMode: WriteMode | 'replace';
+  /** replace/upsert may write into a table Epic Shelter did not create. */
+  overwriteExisting: boolean;
 }
 
 /**
  * `spec.options`: write_mode = append (default) | upsert | replace (createTable empties an existing
- * table, then rows are appended); boolean_as = boolean (default) | smallint.
+ * table, then rows are appended); boolean_as = boolean (default) | smallint; overwrite_existing =
+ * false (default: replace/upsert refuse a table Epic Shelter did not create) | true.
  */
 export function destinationOptions(spec: DestinationSpec): DestinationOptions {
   const o = spec.options ?? {};
   const pick = <T extends string>(name: string, allowed: readonly T[]): T => {
-    const v = o[name] ?? allowed[0];
+    const v = String(o[name] ?? allowed[0]);
     if (!allowed.includes(v as T)) throw new PermanentError(`destination options.${name} must be one of ${allowed.join(', ')}`);
     return v as T;
   };
-  return { writeMode: pick('write_mode', ['append', 'upsert', 'replace'] as const), booleanAs: pick('boolean_as', ['boolean', 'smallint'] as const) };
+  return {
+    writeMode: pick('write_mode', ['append', 'upsert', 'replace'] as const),
+    booleanAs: pick('boolean_as', ['boolean', 'smallint'] as const),
+    overwriteExisting: pick('overwrite_existing', ['false', 'true'] as const) === 'true',
+  };
 }
 
 interface Target {
@@ -202,6 +209,13 @@ export class PostgresDestination extends PostgresConnection implements Destinati
       const created = !rel && (await createDestinationTable(this.db, namespace, table, columns, schema.key, opts.writeMode));
       rel ??= (await findRelation(db, namespace, table))!;
       if (!created) {
+        if (opts.writeMode !== 'append' && !opts.overwriteExisting && !(await createdByUs(db, rel.oid))) {
+          throw new PermanentError(
+            `existing table ${label} was not created by Epic Shelter: write_mode ${opts.writeMode} would ${opts.writeMode === 'replace' ? 'empty it' : 'overwrite its rows'}. ` +
+              'Set destination_config.overwrite_existing to true to allow that, or migrate into a new table',
+            'TABLE_NOT_OURS',
+          );
+        }
         const diffs = diffTable(columns, await relationColumns(db, rel.oid));
         if (diffs.length) throw new PermanentError(`existing table ${label} does not match the source: ${diffs.join('; ')}. Drop it or migrate into a new table`);
         // A key left pending by an earlier run is expected to be missing (upsert builds it now).
@@ -360,6 +374,8 @@ export const postgresConnector: ConnectorDefinition = {
     if (spec.query !== undefined) validateQuery(spec.query);
   },
   quoteIdentifier: quoteIdent,
+  // NAMEDATALEN - 1: PostgreSQL truncates longer names (with only a NOTICE).
+  maxIdentifierBytes: 63,
 };
 
 export { readConfig, type PostgresConfig } from './config';

@@ -256,8 +256,12 @@ describe('config and errors', () => {
     expect(sanitizeError(Object.assign(new Error('ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'x')).not.toBeInstanceOf(PermanentError);
   });
   it('validates destination options', () => {
-    expect(destinationOptions({ table: 't' })).toEqual({ writeMode: 'append', booleanAs: 'boolean' });
-    expect(destinationOptions({ table: 't', options: { write_mode: 'upsert', boolean_as: 'smallint' } })).toEqual({ writeMode: 'upsert', booleanAs: 'smallint' });
+    expect(destinationOptions({ table: 't' })).toEqual({ writeMode: 'append', booleanAs: 'boolean', overwriteExisting: false });
+    expect(destinationOptions({ table: 't', options: { write_mode: 'upsert', boolean_as: 'smallint', overwrite_existing: 'true' } })).toEqual({
+      writeMode: 'upsert',
+      booleanAs: 'smallint',
+      overwriteExisting: true,
+    });
     expect(() => destinationOptions({ table: 't', options: { write_mode: 'merge' } })).toThrow(/write_mode must be one of append, upsert/);
   });
 });

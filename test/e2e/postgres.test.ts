@@ -35,7 +35,7 @@ it('copies into PostgreSQL and verifies counts and the key checksum', { timeout:
         WHERE c.conrelid = $1::regclass AND c.contype = 'p'`,
       [`"${dest}"`],
     );
-    expect(pk.rows).toEqual([{ attname: 'id', comment: null }]);
+    expect(pk.rows).toEqual([{ attname: 'id', comment: 'epic-shelter: created by Epic Shelter' }]);
     expect(done.warnings).toContainEqual(expect.stringMatching(/^primary key \(id\) of public\.\w+ built after the load in \d+\.\d s$/));
     // Both tallies were taken while the key was built: no separate verification step ran.
     const history = (await ctx.stack.temporal.client.workflow.getHandle(res.body.id).fetchHistory()).events ?? [];
