@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readConnectionUrl, type Env } from '../env';
 import { PermanentError } from '../types';
+import { readSourceTimeouts, type SourceTimeouts } from '../source-timeouts';
 
 export const ENV_PREFIX = 'POSTGRES';
 
@@ -14,6 +15,8 @@ export interface PostgresConfig {
   ssl: false | { rejectUnauthorized: boolean; ca?: Buffer; checkServerIdentity?: () => undefined };
   /** Pool size. */
   max: number;
+  /** Source statement limits (SOURCE_STATEMENT_TIMEOUT, SOURCE_PROBE_TIMEOUT); absent = defaults. */
+  timeouts?: SourceTimeouts;
 }
 
 const SSLMODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full', 'no-verify'];
@@ -40,6 +43,7 @@ export function readConfig(env: Env, connection?: string): PostgresConfig {
     database,
     ssl: false,
     max: 4,
+    timeouts: readSourceTimeouts(env),
   };
   let ca: Buffer | undefined;
   let mode = 'disable';

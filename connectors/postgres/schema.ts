@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { PermanentError, type Column, type SourceSpec, type TableSchema } from '../types';
 import { isPageable, qualify, quoteIdent, sourceRef } from './sql';
+import { sanitizeError } from './pool';
 import { portableTypeFor, type PgColumnInfo } from './type-map';
 
 export type Db = Pick<pg.Pool, 'query'>;
@@ -145,7 +146,7 @@ async function probeQuery(db: Db, from: string): Promise<PgColumnInfo[]> {
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (e instanceof PermanentError || !code || /^(08|57|53)/.test(code)) throw e;
-    throw new PermanentError(`source_config.query failed: ${(e as Error).message}`, 'BAD_QUERY');
+    throw new PermanentError(sanitizeError(e, '', 'source_config.query failed').message, 'BAD_QUERY');
   }
   if (fields.length === 0) return [];
   const r = await rows(

@@ -11,9 +11,15 @@ export const qualify = (schema: string, table: string) => `${quoteIdent(schema)}
 /** Single-quoted SQL literal (DDL only, e.g. COMMENT; values are always $n parameters). */
 export const quoteLiteral = (s: string) => "'" + s.replace(/'/g, "''") + "'";
 
+/** PostgreSQL identifier characters (the lexer takes every byte >= 0x80 as a letter). */
+const IDENT_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+
 /**
- * Blanks string literals ('..', E'..', $tag$..$tag$), quoted identifiers and comments (nested /* *\/
- * included), so keyword checks see only code. Same length as input.
+ * Blanks string literals ('..', E'..', $tag$..$tag$), quoted identifiers and comments, lexing as
+ * the server does: `--` ends at \r or \n, `/* *\/` nest, `$` opens a dollar quote only where an
+ * identifier does not continue, E'' strings take backslash escapes (plain '' strings do not: the
+ * source session runs with standard_conforming_strings=on). Same length as input.
  */
 export function maskSql(sql: string): string {
   let out = '';
@@ -27,8 +33,7 @@ export function maskSql(sql: string): string {
     const c = sql[i];
     const next = sql[i + 1];
     if (c === "'" || c === '"') {
-      // E'..' strings honour backslash escapes; standard strings and identifiers only doubled quotes.
-      const escapes = c === "'" && i > 0 && /[eE]/.test(sql[i - 1]) && !/[\w$]/.test(sql[i - 2] ?? ' ');
+      const escapes = c === "'" && i > 0 && /[eE]/.test(sql[i - 1]) && !IDENT_CHAR.test(sql[i - 2] ?? ' ');
       let j = i + 1;
       while (j < n) {
         if (escapes && sql[j] === '\\') { j += 2; continue; }
@@ -40,8 +45,8 @@ export function maskSql(sql: string): string {
       }
       if (j >= n) throw new PermanentError('source_config.query has an unterminated quoted string or identifier');
       blank(i, j + 1, c);
-    } else if (c === '$' && !/[\w$]/.test(sql[i - 1] ?? ' ')) {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i))?.[0];
+    } else if (c === '$' && !IDENT_CHAR.test(sql[i - 1] ?? ' ')) {
+      const tag = DOLLAR_TAG.exec(sql.slice(i, i + 200))?.[0];
       if (!tag) { out += c; i++; continue; }
       const end = sql.indexOf(tag, i + tag.length);
       if (end < 0) throw new PermanentError('source_config.query has an unterminated dollar-quoted string');
@@ -55,8 +60,8 @@ export function maskSql(sql: string): string {
       if (depth > 0) throw new PermanentError('source_config.query has an unterminated /* comment');
       blank(i, j);
     } else if (c === '-' && next === '-') {
-      let end = sql.indexOf('\n', i);
-      if (end < 0) end = n;
+      let end = i + 2;
+      while (end < n && sql[end] !== '\n' && sql[end] !== '\r') end++;
       blank(i, end);
     } else {
       out += c;

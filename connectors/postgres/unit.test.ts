@@ -252,7 +252,7 @@ describe('config and errors', () => {
     expect(isPermanentCode('57P01')).toBe(false);
     const e = sanitizeError(Object.assign(new Error('bad pw hunter2 here'), { code: '28P01' }), 'hunter2', 'ctx');
     expect(e).toBeInstanceOf(PermanentError);
-    expect(e.message).toBe('ctx: bad pw *** here');
+    expect(e.message).toBe('ctx: authentication failed (check the connection URL set on the worker) (28P01)');
     expect(sanitizeError(Object.assign(new Error('ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'x')).not.toBeInstanceOf(PermanentError);
   });
   it('validates destination options', () => {

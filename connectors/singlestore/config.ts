@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readConnectionUrl, type Env } from '../env';
 import { PermanentError } from '../types';
+import { readSourceTimeouts, type SourceTimeouts } from '../source-timeouts';
 
 export const ENV_PREFIX = 'SINGLESTORE';
 
@@ -13,6 +14,8 @@ export interface SingleStoreConfig {
   /** mysql2 `ssl` option; undefined = plain TCP. */
   ssl?: { ca?: Buffer; rejectUnauthorized?: boolean };
   connectionLimit: number;
+  /** Source statement limits (SOURCE_STATEMENT_TIMEOUT, SOURCE_PROBE_TIMEOUT); absent = defaults. */
+  timeouts?: SourceTimeouts;
 }
 
 /**
@@ -38,6 +41,7 @@ export function readConfig(env: Env, connection?: string): SingleStoreConfig {
     password: decodeURIComponent(url.password),
     database,
     connectionLimit: 4,
+    timeouts: readSourceTimeouts(env),
   };
   for (const [key, value] of url.searchParams) {
     switch (key) {

@@ -5,7 +5,7 @@ import type { ConnectionInfo, KeyRange, KeyTuple, KeyValue, ReadOptions, Row, So
 import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
 import { takeRawRows } from './raw-rows';
 import { describeServer, detectFlavor, type Queryable, type RawRowStream, type ServerFlavor } from './flavor';
-import { openPool, sanitizeError } from './pool';
+import { openPool, sanitizeError, SourceSessions, streamingConnection } from './pool';
 import { mapErrors } from '../map-errors';
 import * as reader from './read';
 import * as textReader from './read-text';
@@ -24,6 +24,7 @@ export interface SingleStoreSourceOptions {
 export class SingleStoreSource implements SourceConnector {
   readonly type = 'SINGLESTORE';
   private pool?: Pool;
+  private sessions?: SourceSessions;
   private server?: ServerFlavor;
   private readonly warn: (msg: string) => void;
 
@@ -42,6 +43,7 @@ export class SingleStoreSource implements SourceConnector {
   async disconnect(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
+    this.sessions = undefined;
     this.server = undefined;
     await pool?.end();
   }
@@ -60,24 +62,24 @@ export class SingleStoreSource implements SourceConnector {
   }
 
   async countRows(spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number> {
-    return this.run((db, server) => reader.countRows(this.ctx(db, server), spec, schema, range));
+    return this.run((db, server) => reader.countRows(this.ctx(db, server), spec, schema, range), true);
   }
 
   async tally(spec: SourceSpec, schema: TableSchema): Promise<Tally> {
-    return this.run((db, server) => reader.tally(this.ctx(db, server), spec, schema));
+    return this.run((db, server) => reader.tally(this.ctx(db, server), spec, schema), true);
   }
 
   async maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null> {
-    return this.run((db, server) => reader.maxValue(this.ctx(db, server), spec, schema, column));
+    return this.run((db, server) => reader.maxValue(this.ctx(db, server), spec, schema, column), true);
   }
 
   async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
-    return this.run((db, server) => reader.planBoundaries(this.ctx(db, server), spec, schema, chunkRows, rowsTotal));
+    return this.run((db, server) => reader.planBoundaries(this.ctx(db, server), spec, schema, chunkRows, rowsTotal), true);
   }
 
   async *readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]> {
-    const { db, server } = await this.ready();
-    yield* mapErrors(reader.readData(this.ctx(db, server), spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
+    const { server, sessions } = await this.ready();
+    yield* mapErrors(reader.readData(this.ctx(sessions.queryable(true), server), spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
   }
 
   async canReadText(_spec: SourceSpec, schema: TableSchema): Promise<boolean> {
@@ -89,39 +91,46 @@ export class SingleStoreSource implements SourceConnector {
   }
 
   async *readText(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<TextBatch> {
-    const { db, server } = await this.ready();
-    yield* mapErrors(textReader.readText(this.ctx(db, server), this.rawRows, spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
+    const { server, sessions } = await this.ready();
+    yield* mapErrors(textReader.readText(this.ctx(sessions.queryable(true), server), this.rawRows, spec, schema, range, opts), (e) => sanitizeError(e, this.config.password));
   }
 
-  /** Row packets as raw bytes, streamed (no result set kept): the text path's read. */
-  private readonly rawRows: RawRowStream = (sql, params, onRow) =>
-    new Promise((resolve, reject) => {
-      if (!this.pool) return reject(new Error('source is not connected'));
-      const query = this.pool.pool.query({ sql }, params);
-      const taken = takeRawRows(query, onRow);
-      query.on('error', reject); // a second error after the first must not go unhandled
-      query.once('end', () => (taken.failed() === undefined ? resolve() : reject(taken.failed())));
-    });
+  /** Row packets as raw bytes, streamed (no result set kept) in a read-only session: the text path's read. */
+  private readonly rawRows: RawRowStream = (sql, params, onRow) => {
+    if (!this.sessions) return Promise.reject(new Error('source is not connected'));
+    return this.sessions.use(true, (conn) =>
+      new Promise<void>((resolve, reject) => {
+        const query = streamingConnection(conn).query({ sql }, params);
+        const taken = takeRawRows(query, onRow);
+        query.on('error', reject); // a second error after the first must not go unhandled
+        query.once('end', () => (taken.failed() === undefined ? resolve() : reject(taken.failed())));
+      }),
+    );
+  };
+
 
   private ctx(db: Queryable, server: ServerFlavor): reader.ReadContext {
     return { db, flavor: server.flavor, warn: this.warn };
   }
 
-  private async ready(): Promise<{ db: Queryable; server: ServerFlavor }> {
+  private async ready(): Promise<{ server: ServerFlavor; sessions: SourceSessions }> {
     try {
       this.pool ??= openPool(this.config);
-      const db = this.pool as unknown as Queryable;
-      this.server ??= await detectFlavor(db);
-      return { db, server: this.server };
+      const sessions = (this.sessions ??= new SourceSessions(this.pool, this.config.timeouts));
+      this.server ??= await detectFlavor(sessions.queryable(false));
+      sessions.flavor = this.server.flavor;
+      return { server: this.server, sessions };
     } catch (e) {
-      throw sanitizeError(e, this.config.password, `cannot connect to ${this.config.host}:${this.config.port}`);
+      throw sanitizeError(e, this.config.password, 'cannot connect to the SingleStore source');
     }
   }
 
-  private async run<T>(fn: (db: Queryable, server: ServerFlavor) => Promise<T>): Promise<T> {
-    const { db, server } = await this.ready();
+  /** Every statement in a read-only session; `long` = counts, planning (the page-read limit), else the probe limit. */
+  private async run<T>(fn: (db: Queryable, server: ServerFlavor) => Promise<T>, long = false): Promise<T> {
+    const { server, sessions } = await this.ready();
     try {
-      return await fn(db, server);
+      return await fn(sessions.queryable(long), server);
+
     } catch (e) {
       throw sanitizeError(e, this.config.password);
     }

@@ -2,6 +2,7 @@ import { PermanentError, type Column, type SourceSpec, type TableSchema } from '
 import type { Flavor, Queryable } from './flavor';
 import { fieldNullable, mapFieldType, mapNativeType, type FieldLike } from './type-map';
 import { isPageable, quoteIdent, sourceRef } from './sql';
+import { sanitizeError } from './pool';
 
 type Rec = Record<string, unknown>;
 const rows = async (db: Queryable, sql: string, params: unknown[] = []) => (await db.query(sql, params))[0] as Rec[];
@@ -155,7 +156,7 @@ async function userKey(db: Queryable, spec: SourceSpec, columns: Column[], label
   return [...orderBy];
 }
 
-/** Wraps server errors from a user query as permanent, carrying the server's message. */
+/** Wraps server errors from a user query as permanent, carrying their class (the server's text is logged). */
 async function probeQuery(db: Queryable, spec: SourceSpec): Promise<FieldLike[]> {
   try {
     const [, fields] = await db.query(`SELECT * FROM ${sourceRef(spec)} LIMIT 0`);
@@ -165,7 +166,7 @@ async function probeQuery(db: Queryable, spec: SourceSpec): Promise<FieldLike[]>
     const err = e as { errno?: number; message?: string; fatal?: boolean };
     // Connection trouble stays retryable; a server error about the SQL does not.
     if (err.errno === undefined || err.fatal) throw e;
-    throw new PermanentError(`source_config.query failed: ${err.message}`, 'BAD_QUERY');
+    throw new PermanentError(sanitizeError(e, '', 'source_config.query failed').message, 'BAD_QUERY');
   }
 }
 

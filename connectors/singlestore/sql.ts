@@ -9,8 +9,14 @@ export function quoteIdent(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
 }
 
-/** Blanks string literals, quoted identifiers and comments, so keyword checks see only code. Same length as input. */
-export function maskSql(sql: string): string {
+/**
+ * Blanks string literals, quoted identifiers and comments, so keyword checks see only code, lexing
+ * as MySQL/MariaDB do: `#` and `-- ` (dashes then whitespace or a control character) run to the end
+ * of the line, `/* *\/` does not nest, `/*!` is code. Strings take backslash escapes unless the
+ * server runs with NO_BACKSLASH_ESCAPES (`backslashEscapes` false; ANSI_QUOTES identifiers lex the
+ * same way). Same length as input.
+ */
+export function maskSql(sql: string, backslashEscapes = true): string {
   let out = '';
   let i = 0;
   const n = sql.length;
@@ -20,7 +26,7 @@ export function maskSql(sql: string): string {
     if (c === "'" || c === '"' || c === '`') {
       let j = i + 1;
       while (j < n) {
-        if (sql[j] === '\\' && c !== '`') { j += 2; continue; }
+        if (backslashEscapes && sql[j] === '\\' && c !== '`') { j += 2; continue; }
         if (sql[j] === c) {
           if (sql[j + 1] === c) { j += 2; continue; }
           break;
@@ -39,7 +45,7 @@ export function maskSql(sql: string): string {
       if (end < 0) throw new PermanentError('source_config.query has an unterminated /* comment');
       out += ' '.repeat(end + 2 - i);
       i = end + 2;
-    } else if (c === '#' || (c === '-' && next === '-' && /[\s]/.test(sql[i + 2] ?? ' '))) {
+    } else if (c === '#' || (c === '-' && next === '-' && /[\x00-\x20]/.test(sql[i + 2] ?? ' '))) {
       let end = sql.indexOf('\n', i);
       if (end < 0) end = n;
       out += ' '.repeat(end - i);
@@ -70,13 +76,25 @@ export function validateQuery(query: string): string {
   let end = masked.trimEnd().length;
   if (masked[end - 1] === ';') end -= 1;
   const body = query.slice(0, end);
-  const code = masked.slice(0, end);
+  checkCode(masked.slice(0, end));
+  // The server's sql_mode decides whether backslashes escape: what we send must pass either way.
+  // (Text that does not lex without escapes, e.g. an unterminated string, is refused by such a server.)
+  let plain: string | undefined;
+  try {
+    plain = maskSql(body, false);
+  } catch {
+    plain = undefined;
+  }
+  if (plain !== undefined) checkCode(plain);
+  return body.trim();
+}
+
+function checkCode(code: string): void {
   if (code.includes(';')) throw new PermanentError('source_config.query must be a single statement (found a ";" inside it)');
   if (!/^[\s(]*(SELECT|WITH)\b/i.test(code)) throw new PermanentError('source_config.query must be a SELECT (or WITH … SELECT) statement');
   for (const [re, what] of FORBIDDEN) {
     if (re.test(code)) throw new PermanentError(`source_config.query must be read-only: ${what} is not allowed`);
   }
-  return body.trim();
 }
 
 /** The row set as a FROM item. The newline before `)` keeps a trailing `-- comment` from eating it. */
