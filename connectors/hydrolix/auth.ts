@@ -45,7 +45,7 @@ export class HydrolixAuth {
       body: JSON.stringify({ username: this.settings.username, password: this.settings.password }),
     });
     if (res.status !== 200) {
-      const err = this.http.statusError({ method: 'POST', path: '', what: `login as ${this.settings.username}` }, res);
+      const err = this.http.statusError({ method: 'POST', path: '', what: 'login' }, res);
       // hdxcli maps 401 to "Invalid credentials"; 401/403 will not fix themselves by retrying.
       if (res.status === 401 || res.status === 403) throw new PermanentError(`${err.message} (invalid credentials?)`);
       throw err;

@@ -56,7 +56,7 @@ describe('retry policy', () => {
     const err = await auth.expect({ method: 'POST', path: '/query', what: 'query epic_shelter.t', body: 'SELECT 1' }).catch((e) => e);
     await http.close();
     expect(err).toBeInstanceOf(PermanentError);
-    expect(err.message).toBe(`Hydrolix query epic_shelter.t at ${new URL(url).host} failed: HTTP 400: bad transform`);
+    expect(err.message).toBe('Hydrolix query epic_shelter.t failed: HTTP 400 (request refused)');
     expect(calls).toBe(1);
   });
 
@@ -128,7 +128,7 @@ describe('auth', () => {
     const err = await dest.testConnection().catch((e) => e);
     await dest.disconnect();
     expect(err).toBeInstanceOf(PermanentError);
-    expect(err.message).toContain(new URL(url).host);
+    expect(err.message).not.toContain(new URL(url).host);
     expect(err.message).toContain('401');
     expect(err.message).not.toContain('hunter2-SECRET');
   });

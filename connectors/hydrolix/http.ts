@@ -77,6 +77,12 @@ export function backoffMs(attempt: number, policy: RetryPolicy, retryAfter?: str
   return Math.min(cap, policy.baseMs * 2 ** attempt);
 }
 
+/** What a status says, in words that carry nothing from the body. */
+export function statusMeaning(status: number): string {
+  const known: Record<number, string> = { 400: 'request refused', 401: 'authentication failed', 403: 'permission denied', 404: 'not found', 409: 'conflict', 413: 'request too large', 422: 'request refused', 429: 'rate limited' };
+  return known[status] ?? (status >= 500 ? 'server error' : 'request refused');
+}
+
 /** The useful message of an error body: DRF `detail`, query-API `error`, else the text; trimmed and bounded. */
 export function bodyDetail(text: string): string {
   let out = text;
@@ -131,8 +137,10 @@ export class HttpClient {
 
   /** Final error for a non-2xx response: PermanentError unless the status is transient. */
   statusError(req: HttpRequest, res: HttpResponse): Error {
+    // The body can quote row values or server internals: it goes to the worker's log only.
     const detail = this.redact(bodyDetail(res.text));
-    const msg = `Hydrolix ${req.what} at ${this.host} failed: HTTP ${res.status}${detail ? `: ${detail}` : ''}`;
+    console.warn(`[hydrolix] ${req.what} at ${this.host}: HTTP ${res.status}${detail ? `: ${detail}` : ''}`);
+    const msg = `Hydrolix ${req.what} failed: HTTP ${res.status} (${statusMeaning(res.status)})`;
     return isRetryableStatus(res.status) ? new Error(msg) : new PermanentError(msg);
   }
 
