@@ -1,4 +1,5 @@
 /** Translates a validated HTTP request into the workflow's input (camelCase, defaults filled, no secrets). */
+import { createHash } from 'node:crypto';
 import { destinationIdentifierError, destinationTypes, quoteIdentifierFor, sourceSpecError, sourceTypes } from '../connectors/registry';
 import type { SourceSpec } from '../connectors/types';
 import type { MigrationInput, MigrationOptions } from '../workflows/types';
@@ -67,6 +68,11 @@ function sourceSpec(req: CreateMigrationRequest): SourceSpec {
   return { connection: cfg.connection, table: cfg.table, query, orderBy };
 }
 
+/** Short enough for every destination (27 bytes); another migration never gets the same name. */
+export function stagingTableName(migrationId: string): string {
+  return `es_staging_${createHash('sha256').update(migrationId).digest('hex').slice(0, 16)}`;
+}
+
 export function toMigrationInput(req: CreateMigrationRequest, migrationId: string, createdAt: string): MigrationInput {
   const d = req.destination_config;
   const options: Record<string, string> = {};
@@ -75,6 +81,8 @@ export function toMigrationInput(req: CreateMigrationRequest, migrationId: strin
   if (d.overwrite_existing) options.overwrite_existing = 'true';
   const mode = req.options?.mode ?? 'full';
   options.write_mode = d.write_mode ?? (mode === 'incremental' ? 'upsert' : 'append');
+  // replace loads into a staging table named for this migration and swaps it in at the finish.
+  if (options.write_mode === 'replace') options.staging_table = stagingTableName(migrationId);
   return {
     migrationId,
     name: req.name,

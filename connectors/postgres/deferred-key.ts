@@ -107,7 +107,7 @@ export async function adoptExistingTable(
  * The name PostgreSQL gives a primary key: `<table>_pkey`, the table part clipped to fit 63 bytes,
  * with a number appended while the name is taken in the schema (as its ChooseRelationName does).
  */
-async function pkeyName(db: Db, namespace: string, table: string): Promise<string> {
+export async function pkeyName(db: Db, namespace: string, table: string): Promise<string> {
   const taken = new Set(
     (await db.query(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname LIKE $2`, [namespace, `%pkey%`])).rows.map(
       (r: { relname: string }) => r.relname,

@@ -27,9 +27,9 @@ import { binaryPlan, binarySizeBound, codecFor, packedToBinary, type BinaryPlan 
 import { unpackRows } from '../packed-forms';
 import { toCopyText } from '../packed-rows';
 import { adoptExistingTable, buildPendingKey, createDestinationTable, createdByUs } from './deferred-key';
+import { dropStaging, stagingTable, swapIn } from './replace';
 import { diffTable, wantedColumns } from './ddl';
-import { openPool, readOnlyDb, sanitizeError } from './pool';
-import { DEFAULT_SOURCE_TIMEOUTS } from '../source-timeouts';
+import { openPool, sanitizeError } from './pool';
 import * as reader from './read';
 import { describeSource, findRelation, listTables, relationColumns, resolveSourceTable, uniqueIndexes, type Db } from './schema';
 import { mapErrors } from '../map-errors';
@@ -57,7 +57,7 @@ abstract class PostgresConnection {
     return this.run(async (db) => {
       const v = String((await db.query('SHOW server_version')).rows[0].server_version);
       return { server: `PostgreSQL ${/^[\d.]+/.exec(v)?.[0] ?? v}` };
-    }, 'cannot connect to PostgreSQL');
+    }, `cannot connect to ${this.config.host}:${this.config.port}`);
   }
 
   protected get db(): pg.Pool {
@@ -69,16 +69,9 @@ abstract class PostgresConnection {
     return sanitizeError(e, this.config.password, context);
   }
 
-  /** Sources read through read-only sessions (see readOnlyDb); `long` = page reads, counts, planning. */
-  protected session(long = false): Db {
-    if (!this.readOnly) return this.db;
-    const t = this.config.timeouts ?? DEFAULT_SOURCE_TIMEOUTS;
-    return readOnlyDb(this.db, long ? t.statementMs : t.probeMs);
-  }
-
-  protected async run<T>(fn: (db: Db) => Promise<T>, context?: string, long = false): Promise<T> {
+  protected async run<T>(fn: (db: Db) => Promise<T>, context?: string): Promise<T> {
     try {
-      return await fn(this.session(long));
+      return await fn(this.db);
     } catch (e) {
       throw this.error(e, context);
     }
@@ -113,20 +106,20 @@ export class PostgresSource extends PostgresConnection implements SourceConnecto
   }
 
   async countRows(spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number> {
-    return this.run(async (db) => reader.countRows(db, await this.from(db, spec, schema), schema, range), undefined, true);
+    return this.run(async (db) => reader.countRows(db, await this.from(db, spec, schema), schema, range));
   }
 
   async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
-    return this.run(async (db) => reader.planBoundaries(db, await this.from(db, spec, schema), schema, chunkRows, rowsTotal), undefined, true);
+    return this.run(async (db) => reader.planBoundaries(db, await this.from(db, spec, schema), schema, chunkRows, rowsTotal));
   }
 
   async maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null> {
-    return this.run(async (db) => reader.maxValue(db, await this.from(db, spec, schema), schema, column), undefined, true);
+    return this.run(async (db) => reader.maxValue(db, await this.from(db, spec, schema), schema, column));
   }
 
   async *readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]> {
     const from = await this.run((db) => this.from(db, spec, schema));
-    yield* mapErrors(reader.readData(this.session(true), from, schema, range, opts), (e) => this.error(e));
+    yield* mapErrors(reader.readData(this.db, from, schema, range, opts), (e) => this.error(e));
   }
 }
 
@@ -203,15 +196,49 @@ export class PostgresDestination extends PostgresConnection implements Destinati
     return { namespace, table: spec.table, qualified: qualify(namespace, spec.table) };
   }
 
+  /** The table rows go to and are counted in: a replace run's staging table until it is swapped in. */
+  private async loading(db: Db, spec: DestinationSpec): Promise<{ namespace: string; table: string; qualified: string }> {
+    const n = this.names(spec);
+    const staging = stagingTable(spec);
+    if (!staging || !(await findRelation(db, n.namespace, staging))) return n;
+    return { namespace: n.namespace, table: staging, qualified: qualify(n.namespace, staging) };
+  }
+
+  /** replace: a fresh staging table (a retry of this step starts it over; nothing has been copied yet). */
+  private async createStaging(db: Db, spec: DestinationSpec, schema: TableSchema, staging: string): Promise<CreateTableResult> {
+    const { namespace, table } = this.names(spec);
+    const opts = destinationOptions(spec);
+    const { columns, warnings } = wantedColumns(schema, opts);
+    const label = `${namespace}.${table}`;
+    const rel = await findRelation(db, namespace, table);
+    if (rel && !opts.overwriteExisting && !(await createdByUs(db, rel.oid))) {
+      throw new PermanentError(
+        `existing table ${label} was not created by Epic Shelter: write_mode replace would replace it. ` +
+          'Set destination_config.overwrite_existing to true to allow that, or migrate into a new table',
+        'TABLE_NOT_OURS',
+      );
+    }
+    await dropStaging(this.db, namespace, staging);
+    await createDestinationTable(this.db, namespace, staging, columns, schema.key, 'replace');
+    if (rel) warnings.push(`write_mode replace: rows load into ${namespace}.${staging}, which replaces ${label} once the copy has finished`);
+    this.targets.delete(label);
+    return { target: label, created: true, warnings };
+  }
+
   async createTable(spec: DestinationSpec, schema: TableSchema): Promise<CreateTableResult> {
     const { namespace, table, qualified } = this.names(spec);
     const opts = destinationOptions(spec);
     const { columns, warnings } = wantedColumns(schema, opts);
     const label = `${namespace}.${table}`;
+    const staging = stagingTable(spec);
     return this.run(async (db) => {
       const ns = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [namespace]);
       // Only ask for CREATE privilege when the schema is really missing.
       if (ns.rowCount === 0) await db.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(namespace)}`);
+      if (staging) {
+        const res = await this.createStaging(db, spec, schema, staging);
+        return { ...res, warnings: [...res.warnings, ...stringKeyWarnings(schema)] };
+      }
       let rel = await findRelation(db, namespace, table);
       // append/replace create it without the primary key, built by finishTable after the load.
       const created = !rel && (await createDestinationTable(this.db, namespace, table, columns, schema.key, opts.writeMode));
@@ -242,9 +269,7 @@ export class PostgresDestination extends PostgresConnection implements Destinati
           warnings.push(`write_mode replace: emptied existing table ${label}`);
         }
       }
-      if (schema.key.some((k) => ['string', 'enum', 'set'].includes(schema.columns.find((c) => c.name === k)?.type.kind ?? ''))) {
-        warnings.push('string key columns are compared in code-point order (COLLATE "C"), as MySQL _bin collations order them; a source ordering strings otherwise cannot resume chunks exactly');
-      }
+      warnings.push(...stringKeyWarnings(schema));
       this.targets.delete(label);
       return { target: label, created, warnings };
     });
@@ -255,19 +280,27 @@ export class PostgresDestination extends PostgresConnection implements Destinati
    * is pending. The tally, when asked for, is taken during the build (see buildPendingKey), else after it.
    */
   async finishTable(spec: DestinationSpec, schema: TableSchema, opts: { tally?: boolean } = {}): Promise<FinishedTable> {
-    const { namespace, table } = this.names(spec);
+    const final = this.names(spec);
+    const { namespace, table } = await this.run((db) => this.loading(db, spec));
     const tally = opts.tally ? () => this.tally(spec, schema) : undefined;
     const built = await this.run(() => buildPendingKey(this.db, namespace, table, schema.key, { tally }));
-    return { notes: built.notes, tally: built.tally ?? (tally ? await tally() : null) };
+    const notes = [...built.notes];
+    // replace: the tally above counted the staging table, which is what the swap puts in place.
+    if (table !== final.table && (await this.run(() => swapIn(this.db, namespace, table, final.table)))) {
+      notes.push(`replaced ${final.namespace}.${final.table} with the rows of this run`);
+      this.targets.delete(`${final.namespace}.${final.table}`);
+    }
+    return { notes, tally: built.tally ?? (tally ? await tally() : null) };
   }
 
   /** The table as createTable left it (maybe in another process): looked up and checked, never created. */
   private async target(db: Db, spec: DestinationSpec, schema: TableSchema): Promise<Target> {
-    const { namespace, table, qualified } = this.names(spec);
+    const final = this.names(spec);
     const opts = destinationOptions(spec);
-    const key = `${namespace}.${table}`;
+    const key = `${final.namespace}.${final.table}`;
     const cached = this.targets.get(key);
     if (cached && cached.mode === (opts.writeMode === 'upsert' ? 'upsert' : 'append')) return cached;
+    const { namespace, table, qualified } = await this.loading(db, spec);
     const rel = await findRelation(db, namespace, table);
     if (!rel) throw new PermanentError(`PostgreSQL table ${key} does not exist (createTable first)`);
     const existing = await relationColumns(db, rel.oid);
@@ -358,19 +391,24 @@ export class PostgresDestination extends PostgresConnection implements Destinati
 
   /** Total rows in the destination table, for verification. */
   async countRows(spec: DestinationSpec): Promise<number> {
-    return this.run(async (db) => Number((await db.query(`SELECT count(*) AS n FROM ${this.names(spec).qualified}`)).rows[0].n));
+    return this.run(async (db) => Number((await db.query(`SELECT count(*) AS n FROM ${(await this.loading(db, spec)).qualified}`)).rows[0].n));
   }
 
   /** Row count and the exact sum of a single integer key (as numeric), in one scan, for verification. */
   async tally(spec: DestinationSpec, schema: TableSchema): Promise<Tally> {
     const key = singleIntegerKey(reader.keyColumns(schema));
     const sum = key ? `COALESCE(sum(${quoteIdent(key.name)}::numeric), 0)::text` : 'NULL';
-    const sql = `SELECT count(*) AS n, ${sum} AS s FROM ${this.names(spec).qualified}`;
     return this.run(async (db) => {
-      const r = (await db.query(sql)).rows[0];
+      const r = (await db.query(`SELECT count(*) AS n, ${sum} AS s FROM ${(await this.loading(db, spec)).qualified}`)).rows[0];
       return { rows: Number(r.n), keySum: r.s === null ? null : String(r.s) };
     });
   }
+}
+
+function stringKeyWarnings(schema: TableSchema): string[] {
+  return schema.key.some((k) => ['string', 'enum', 'set'].includes(schema.columns.find((c) => c.name === k)?.type.kind ?? ''))
+    ? ['string key columns are compared in code-point order (COLLATE "C"), as MySQL _bin collations order them; a source ordering strings otherwise cannot resume chunks exactly']
+    : [];
 }
 
 export const postgresConnector: ConnectorDefinition = {

@@ -1,10 +1,12 @@
 /**
  * Destinations are not overwritten by surprise: `replace` and `upsert` refuse an existing
  * PostgreSQL table Epic Shelter did not create (its comment says who created it) unless the
- * request sets destination_config.overwrite_existing, before anything is written; a table name
+ * request sets destination_config.overwrite_existing, before anything is written; replace loads
+ * into a staging table swapped in at the finish; a table name
  * PostgreSQL would truncate is refused by the API instead of naming another table.
  */
 import { expect, it } from 'vitest';
+import { stagingTableName } from '../../api/migration-input';
 import { seedSales } from '../../scripts/seed-sales';
 import { MARIADB_URL, uniqueName } from '../support/mariadb';
 import { waitForStatus } from '../support/migrations';
@@ -56,6 +58,10 @@ it('replace into a table Epic Shelter created runs without overwrite_existing', 
     expect(comment.rows[0].c).toBe('epic-shelter: created by Epic Shelter');
     const again = await run(toPostgres('again', ctx.table, dest, { destination_config: { table: dest, write_mode: 'replace' } }));
     expect(again.verification).toMatchObject({ destination_rows: ROWS, ok: true });
+    // Loaded into its own staging table, swapped in at the finish, nothing left behind.
+    const staging = stagingTableName(again.id);
+    expect(again.warnings).toContain(`write_mode replace: rows load into public.${staging}, which replaces public.${dest} once the copy has finished`);
+    expect((await pg.query(`SELECT to_regclass($1) AS r`, [staging])).rows[0].r).toBeNull();
     // An incremental upsert into it likewise.
     const inc = await run(toPostgres('incremental', ctx.table, dest, { options: { mode: 'incremental', cursor_column: 'id' } }));
     expect(inc.status).toBe('completed');
