@@ -69,7 +69,7 @@ beforeEach(async () => {
       }
       if (path === '/query') {
         fake.queries.push(raw.toString());
-        return send(200, { meta: [], data: [{ n: '2', last_key: ['18446744073709551615'] }], rows: 1 });
+        return send(200, { meta: [], data: [{ 'es.rows': '2', 'es.last_key': ['18446744073709551615'] }], rows: 1 });
       }
       send(404, { detail: 'Not found.' });
     });
@@ -162,7 +162,7 @@ describe('HydrolixDestination against a fake API', () => {
     const r = await dest.landedRows({ table: 'orders', namespace: 'p' }, schema, { after: ['5'], upTo: ['18446744073709551615'] });
     expect(r).toEqual({ rows: 2, lastKey: ['18446744073709551615'] });
     expect(fake.queries[0]).toBe(
-      'SELECT count() AS n, max(tuple(`id`)) AS last_key FROM `p`.`orders` WHERE tuple(`id`) > tuple(5) AND tuple(`id`) <= tuple(18446744073709551615) ' +
+      'SELECT count() AS `es.rows`, max(tuple(`id`)) AS `es.last_key` FROM `p`.`orders` WHERE tuple(`id`) > tuple(5) AND tuple(`id`) <= tuple(18446744073709551615) ' +
         "AND `_es_ingested_at` >= '1970-01-01 00:00:00' AND `_es_ingested_at` <= '2106-02-07 06:28:15' SETTINGS hdx_query_max_timerange_sec = 0 FORMAT JSON",
     );
   });

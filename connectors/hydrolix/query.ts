@@ -77,9 +77,16 @@ function keyColumns(schema: TableSchema): (Column & { hdx: string })[] {
 
 /** Key kinds whose Hydrolix storage does not order like the source (stored as text, or truncated). */
 export function keyOrderWarnings(schema: TableSchema): string[] {
-  return keyColumns(schema)
+  const cols = keyColumns(schema);
+  const lossy = cols
     .filter((c) => ['decimal', 'binary', 'float', 'json'].includes(c.type.kind) || (c.type.kind === 'datetime' && c.type.fsp > 3))
     .map((c) => `key column ${c.name} (${c.sourceType}) does not keep its order/value in Hydrolix: resuming an interrupted chunk may be inexact`);
+  // Hydrolix compares strings byte by byte; MySQL orders them by collation (case-insensitive by
+  // default), ENUM/SET by member index and TIME by value ('-1:00:00', '100:00:00').
+  const textual = cols
+    .filter((c) => ['string', 'enum', 'set', 'time'].includes(c.type.kind))
+    .map((c) => `key column ${c.name} (${c.sourceType}) is compared byte by byte in Hydrolix; unless the source orders it the same way (a _bin collation), resuming an interrupted chunk may be inexact`);
+  return [...lossy, ...textual];
 }
 
 /** Predicates restricting to an incremental window, so earlier runs' rows (versions) are not counted. */
@@ -106,6 +113,19 @@ function keyTuple(schema: TableSchema) {
   return { cols, tuple, lits };
 }
 
+/**
+ * Output names of our aggregates. ClickHouse resolves an alias before a column of the same name,
+ * even inside WHERE and other aggregates, so a plain alias (`n`) would capture a table column `n`.
+ * A dot never occurs in a Hydrolix column name we create (type-map.ts hydrolixNames).
+ */
+const OUT = { rows: 'es.rows', lastKey: 'es.last_key', distinctKeys: 'es.distinct_keys', keySum: 'es.key_sum' } as const;
+const ALIAS = {
+  rows: quoteIdent(OUT.rows),
+  lastKey: quoteIdent(OUT.lastKey),
+  distinctKeys: quoteIdent(OUT.distinctKeys),
+  keySum: quoteIdent(OUT.keySum),
+};
+
 /** `SELECT count(), max(tuple(keys))` over a half-open key range; single-column keys also use tuple() for uniformity. */
 export function buildLandedSql(target: QueryTarget, schema: TableSchema, range: KeyRange, window?: CursorWindow): string {
   const { tuple, lits } = keyTuple(schema);
@@ -113,17 +133,17 @@ export function buildLandedSql(target: QueryTarget, schema: TableSchema, range: 
   if (range.after) where.push(`${tuple} > ${lits(range.after)}`);
   if (range.upTo) where.push(`${tuple} <= ${lits(range.upTo)}`);
   where.push(...windowWhere(schema, window));
-  return selectSql(target, `count() AS n, max(${tuple}) AS last_key`, where);
+  return selectSql(target, `count() AS ${ALIAS.rows}, max(${tuple}) AS ${ALIAS.lastKey}`, where);
 }
 
 /** The same over a closed key range [first, last]: one ingest request's rows (see ingest.ts settle). */
 export function buildBatchLandedSql(target: QueryTarget, schema: TableSchema, first: KeyTuple, last: KeyTuple, window?: CursorWindow): string {
   const { tuple, lits } = keyTuple(schema);
-  return selectSql(target, `count() AS n, max(${tuple}) AS last_key`, [`${tuple} >= ${lits(first)}`, `${tuple} <= ${lits(last)}`, ...windowWhere(schema, window)]);
+  return selectSql(target, `count() AS ${ALIAS.rows}, max(${tuple}) AS ${ALIAS.lastKey}`, [`${tuple} >= ${lits(first)}`, `${tuple} <= ${lits(last)}`, ...windowWhere(schema, window)]);
 }
 
 export function buildCountSql(target: QueryTarget): string {
-  return selectSql(target, 'count() AS n', []);
+  return selectSql(target, `count() AS ${ALIAS.rows}`, []);
 }
 
 /**
@@ -133,8 +153,8 @@ export function buildCountSql(target: QueryTarget): string {
 export function buildTallySql(target: QueryTarget, schema: TableSchema): string {
   const { cols, tuple } = keyTuple(schema);
   const int = singleIntegerKey(cols);
-  const sum = int ? `, sum(DISTINCT toInt128(${quoteIdent(cols[0].hdx)})) AS key_sum` : '';
-  return selectSql(target, `count() AS n, uniqExact(${tuple}) AS k${sum}`, []);
+  const sum = int ? `, sum(DISTINCT toInt128(${quoteIdent(cols[0].hdx)})) AS ${ALIAS.keySum}` : '';
+  return selectSql(target, `count() AS ${ALIAS.rows}, uniqExact(${tuple}) AS ${ALIAS.distinctKeys}${sum}`, []);
 }
 
 /** A value from ClickHouse JSON output back to the canonical KeyValue of its column. */
@@ -191,26 +211,26 @@ function tupleItems(v: unknown, names: string[]): unknown[] | null {
   return keys.length === names.length ? keys.map((k) => o[k]) : null;
 }
 
-/** Parses `{"data":[{"n":"5","last_key":[...]}]}`. (`last` is avoided as an alias: it is a keyword, as in NULLS LAST.) max() over zero rows yields a type default, not NULL: n decides. */
+/** Parses `{"data":[{"es.rows":"5","es.last_key":[...]}]}`. max() over zero rows yields a type default, not NULL: the count decides. */
 export function parseLanded(schema: TableSchema, text: string): LandedRows {
   const row = parseJsonOutput(text)[0] ?? {};
-  const rows = countOf(row.n, 'count');
+  const rows = countOf(row[OUT.rows], 'count');
   if (rows === 0) return { rows: 0, lastKey: null };
   const cols = keyColumns(schema);
-  const last = tupleItems(row.last_key, cols.map((c) => c.hdx));
-  if (!last || last.length !== cols.length) throw new Error(`unexpected Hydrolix max(tuple) output: ${JSON.stringify(row.last_key)}`);
+  const last = tupleItems(row[OUT.lastKey], cols.map((c) => c.hdx));
+  if (!last || last.length !== cols.length) throw new Error(`unexpected Hydrolix max(tuple) output: ${JSON.stringify(row[OUT.lastKey])}`);
   return { rows, lastKey: cols.map((c, i) => toKeyValue(c, last[i])) };
 }
 
 export function parseTally(text: string): Tally {
   const row = parseJsonOutput(text)[0] ?? {};
-  const sum = row.key_sum;
+  const sum = row[OUT.keySum];
   let keySum: string | null = null;
   if (sum !== undefined && sum !== null) {
     if (!/^-?\d+$/.test(String(sum))) throw new Error(`unexpected Hydrolix key sum: ${String(sum)}`);
     keySum = BigInt(String(sum)).toString();
   }
-  return { rows: countOf(row.n, 'count'), distinctKeys: countOf(row.k, 'distinct key count'), keySum };
+  return { rows: countOf(row[OUT.rows], 'count'), distinctKeys: countOf(row[OUT.distinctKeys], 'distinct key count'), keySum };
 }
 
 export async function runQuery(auth: HydrolixAuth, sql: string, what: string): Promise<Record<string, unknown>[]> {
@@ -240,7 +260,7 @@ export async function queryBatchLanded(
 /** Rows in a Hydrolix table. */
 export async function countTableRows(auth: HydrolixAuth, target: QueryTarget): Promise<number> {
   const [row] = await runQuery(auth, buildCountSql(target), `count ${target.project}.${target.table}`);
-  return countOf(row?.n, 'count');
+  return countOf(row?.[OUT.rows], 'count');
 }
 
 /** Rows, distinct keys and the distinct-key sum, for verification after a migration. */
