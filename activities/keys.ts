@@ -14,8 +14,10 @@ export function keyOf(row: Row, indexes: number[], schema: TableSchema): KeyTupl
   return indexes.map((i) => {
     const v = row[i];
     if (typeof v === 'string' || typeof v === 'number') return v;
+    // Binary keys travel as hex, as the connectors' own cursors do (toKeyValue).
+    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
     throw new PermanentError(
-      `ordering key column "${schema.columns[i].name}" holds ${v === null ? 'NULL' : 'binary data'}; choose source_config.order_by with non-null scalar columns`,
+      `ordering key column "${schema.columns[i].name}" holds NULL; choose source_config.order_by with non-null scalar columns`,
     );
   });
 }
