@@ -23,6 +23,11 @@ import type { CreateTableResult, SourceConnector, Tally } from '../connectors/ty
 import type { ConnectorCache } from './connector-cache';
 import { withHeartbeat } from './heartbeat';
 import { SLOW_PATH_WARNING, textPathBlocker } from './text-path';
+import { singleIntegerKey } from '../connectors/plan';
+
+function keyColumnsOf(schema: TableSchema) {
+  return schema.key.map((k) => schema.columns.find((c) => c.name === k)).filter((c) => c !== undefined);
+}
 
 function sourceTally(src: SourceConnector, spec: SourceSpec, schema: TableSchema): Promise<Tally> {
   return src.tally ? src.tally(spec, schema) : src.countRows(spec, schema).then((rows) => ({ rows, keySum: null }));
@@ -72,10 +77,22 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     async planChunks({ source, schema, chunkRows, parallelism }: PlanInput): Promise<ChunkPlan> {
       return withHeartbeat(async () => {
         const src = await connectors.source(source.type, source.spec.connection);
-        // The tally costs the count's scan (1M rows: 0.18 s against 0.15) and spares verification a second one.
+        const sizeFor = (rows: number) => Math.max(chunkRows ?? autoChunkRows(rows, parallelism), Math.ceil(rows / MAX_CHUNKS));
+        // A key that is not one integer is walked: one key-order pass counts, tallies and picks every
+        // Nth key, N chosen from the statistics' estimate. An estimate that is off changes the chunks'
+        // size (and their number, never past MAX_CHUNKS), nothing else: the count stays exact.
+        if (src.walkKeys && !singleIntegerKey(keyColumnsOf(schema))) {
+          const estimate = (await src.estimateRows?.(source.spec, schema)) ?? null;
+          if (estimate !== null) {
+            const walked = await src.walkKeys(source.spec, schema, sizeFor(estimate), MAX_CHUNKS);
+            return { boundaries: walked.boundaries, rowsTotal: walked.tally.rows, tally: walked.tally };
+          }
+        }
+        // A single integer key: the tally (count + sum, 1M rows: 0.18 s against the count's 0.15)
+        // spares verification a scan, and a dense key is then split arithmetically without one.
         const tally = await sourceTally(src, source.spec, schema);
         const rowsTotal = tally.rows;
-        const size = Math.max(chunkRows ?? autoChunkRows(rowsTotal, parallelism), Math.ceil(rowsTotal / MAX_CHUNKS));
+        const size = sizeFor(rowsTotal);
         const boundaries = rowsTotal > size ? await src.planBoundaries(source.spec, schema, size, rowsTotal) : [];
         // A row count that is an exact multiple puts the last boundary on the last key: drop it,
         // rather than schedule an empty final chunk (the open-ended last chunk covers those rows).

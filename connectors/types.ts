@@ -151,6 +151,14 @@ export interface ReadOptions {
   signal?: AbortSignal;
 }
 
+/** A planning pass's result: the exact tally and the chunk boundaries, from one statement. */
+export interface KeyWalk {
+  tally: Tally;
+  boundaries: KeyTuple[];
+  /** Rows per chunk the boundaries are spaced by (the asked-for spacing, doubled while thinning). */
+  every: number;
+}
+
 export interface SourceConnector extends DataConnector {
   getTables(): Promise<string[]>;
   /** Schema of the row set a spec describes, including its ordering key. */
@@ -165,6 +173,13 @@ export interface SourceConnector extends DataConnector {
   planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]>;
   /** Row count and key checksum of the (windowed) row set, in one scan, for verification. */
   tally?(spec: SourceSpec, schema: TableSchema): Promise<Tally>;
+  /**
+   * One key-order pass (the copy's keyset order): the exact tally plus every `every`-th key as a
+   * chunk boundary, spacing doubled while more than `maxChunks` chunks would result.
+   */
+  walkKeys?(spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number): Promise<KeyWalk>;
+  /** A cheap estimate of the row set's size (statistics, EXPLAIN), or null when there is none. */
+  estimateRows?(spec: SourceSpec, schema: TableSchema): Promise<number | null>;
   /** Greatest value of a column over the row set (incremental high-water mark); null when empty. */
   maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null>;
   /** Streams the rows of a key range in key order, in batches of at most `batchRows`. Never loads the range at once. */

@@ -12,6 +12,7 @@ import {
   type KeyRange,
   type KeyTuple,
   type KeyValue,
+  type KeyWalk,
   type LandedRows,
   type ReadOptions,
   type Row,
@@ -29,7 +30,8 @@ import { toCopyText } from '../packed-rows';
 import { adoptExistingTable, buildPendingKey, createDestinationTable, createdByUs } from './deferred-key';
 import { dropStaging, stagingTable, swapIn } from './replace';
 import { diffTable, wantedColumns } from './ddl';
-import { openPool, sanitizeError } from './pool';
+import { openPool, readOnlyDb, sanitizeError } from './pool';
+import { DEFAULT_SOURCE_TIMEOUTS } from '../source-timeouts';
 import * as reader from './read';
 import { describeSource, findRelation, listTables, relationColumns, resolveSourceTable, uniqueIndexes, type Db } from './schema';
 import { mapErrors } from '../map-errors';
@@ -57,7 +59,7 @@ abstract class PostgresConnection {
     return this.run(async (db) => {
       const v = String((await db.query('SHOW server_version')).rows[0].server_version);
       return { server: `PostgreSQL ${/^[\d.]+/.exec(v)?.[0] ?? v}` };
-    }, `cannot connect to ${this.config.host}:${this.config.port}`);
+    }, 'cannot connect to PostgreSQL');
   }
 
   protected get db(): pg.Pool {
@@ -69,9 +71,16 @@ abstract class PostgresConnection {
     return sanitizeError(e, this.config.password, context);
   }
 
-  protected async run<T>(fn: (db: Db) => Promise<T>, context?: string): Promise<T> {
+  /** Sources read through read-only sessions (see readOnlyDb); `long` = page reads, counts, planning. */
+  protected session(long = false): Db {
+    if (!this.readOnly) return this.db;
+    const t = this.config.timeouts ?? DEFAULT_SOURCE_TIMEOUTS;
+    return readOnlyDb(this.db, long ? t.statementMs : t.probeMs);
+  }
+
+  protected async run<T>(fn: (db: Db) => Promise<T>, context?: string, long = false): Promise<T> {
     try {
-      return await fn(this.db);
+      return await fn(this.session(long));
     } catch (e) {
       throw this.error(e, context);
     }
@@ -106,20 +115,28 @@ export class PostgresSource extends PostgresConnection implements SourceConnecto
   }
 
   async countRows(spec: SourceSpec, schema: TableSchema, range?: KeyRange): Promise<number> {
-    return this.run(async (db) => reader.countRows(db, await this.from(db, spec, schema), schema, range));
+    return this.run(async (db) => reader.countRows(db, await this.from(db, spec, schema), schema, range), undefined, true);
   }
 
   async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
-    return this.run(async (db) => reader.planBoundaries(db, await this.from(db, spec, schema), schema, chunkRows, rowsTotal));
+    return this.run(async (db) => reader.planBoundaries(db, await this.from(db, spec, schema), schema, chunkRows, rowsTotal), undefined, true);
+  }
+
+  async walkKeys(spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number): Promise<KeyWalk> {
+    return this.run(async (db) => reader.walkKeys(db, await this.from(db, spec, schema), schema, every, maxChunks), undefined, true);
+  }
+
+  async estimateRows(spec: SourceSpec, schema: TableSchema): Promise<number | null> {
+    return this.run(async (db) => reader.estimateRows(db, await this.from(db, spec, schema)));
   }
 
   async maxValue(spec: SourceSpec, schema: TableSchema, column: string): Promise<KeyValue | null> {
-    return this.run(async (db) => reader.maxValue(db, await this.from(db, spec, schema), schema, column));
+    return this.run(async (db) => reader.maxValue(db, await this.from(db, spec, schema), schema, column), undefined, true);
   }
 
   async *readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]> {
     const from = await this.run((db) => this.from(db, spec, schema));
-    yield* mapErrors(reader.readData(this.db, from, schema, range, opts), (e) => this.error(e));
+    yield* mapErrors(reader.readData(this.session(true), from, schema, range, opts), (e) => this.error(e));
   }
 }
 

@@ -1,7 +1,7 @@
-import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyValue, type Row, type TableSchema } from '../types';
+import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyWalk, type KeyValue, type Row, type TableSchema } from '../types';
 import type { Db } from './schema';
 import { keyList, quoteIdent, rangeWhere } from './sql';
-import { evenSplit } from '../plan';
+import { evenSplit, singleIntegerKey } from '../plan';
 import { makeConverter, toKeyValue, type Converter } from './values';
 
 /*
@@ -41,7 +41,7 @@ export async function countRows(db: Db, from: From, schema: TableSchema, range?:
   return Number(r[0][0]);
 }
 
-/** Successive key tuples ~chunkRows apart: keyset + OFFSET over the key columns only (an index-only walk). */
+/** Successive key tuples chunkRows apart; a dense single integer key is split arithmetically, any other walked once (see walkKeys). */
 export async function planBoundaries(db: Db, from: From, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
   if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new PermanentError('chunkRows must be a positive integer');
   const keyCols = keyColumns(schema);
@@ -51,17 +51,53 @@ export async function planBoundaries(db: Db, from: From, schema: TableSchema, ch
     return [min, max];
   });
   if (even) return even;
+  return (await walkKeys(db, from, schema, chunkRows, Number.MAX_SAFE_INTEGER)).boundaries;
+}
+
+/**
+ * One statement over the key columns in the copy's keyset order (same ORDER BY, same collation):
+ * the server numbers the rows and sends back only every `every`-th key plus the last row, which
+ * carries the exact count (and the single integer key's running sum). The worker holds only the
+ * boundaries: about rows / every of them, at most `maxChunks` kept (spacing doubled past it).
+ */
+export async function walkKeys(db: Db, from: From, schema: TableSchema, every: number, maxChunks: number): Promise<KeyWalk> {
+  if (!Number.isInteger(every) || every < 1) throw new PermanentError('chunkRows must be a positive integer');
+  const keyCols = keyColumns(schema);
   const convs = keyCols.map((c) => makeConverter(c, c.sourceType));
-  const out: KeyTuple[] = [];
-  let prev: KeyTuple | null = null;
-  for (;;) {
-    const params = [...from.params];
-    const where = rangeWhere(keyCols, prev, null, params);
-    const r = await arrays(db, `SELECT ${keyList(keyCols)} FROM ${from.sql}${where} ORDER BY ${keyList(keyCols)} LIMIT 1 OFFSET ${chunkRows - 1}`, params);
-    if (r.length === 0) return out;
-    prev = keyCols.map((c, i) => toKeyValue(c, convs[i](r[0][i])));
-    out.push(prev);
+  const sumKey = singleIntegerKey(keyCols);
+  const params = [...from.params, every];
+  const sum = sumKey ? `(sum(${quoteIdent(sumKey.name)}::numeric) OVER w)::text` : 'NULL::text';
+  const k = keyCols.length;
+  const inner = `SELECT ${keyCols.map(selectExpr).join(', ')}, row_number() OVER w AS _es_n, ${sum} AS _es_sum, (lead(1) OVER w) IS NULL AS _es_last FROM ${from.sql}` +
+    ` WINDOW w AS (ORDER BY ${keyList(keyCols)} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+  const r = await arrays(db, `SELECT * FROM (${inner}) AS _es_k WHERE _es_n % $${params.length} = 0 OR _es_last ORDER BY _es_n`, params);
+  let rows = 0;
+  let keySum: string | null = sumKey ? '0' : null;
+  let keys: KeyTuple[] = [];
+  for (const row of r) {
+    const n = Number(row[k]);
+    if (row[k + 2] === true || row[k + 2] === 't') {
+      rows = n;
+      if (sumKey) keySum = BigInt(String(row[k + 1])).toString();
+    }
+    if (n % every === 0) keys.push(keyCols.map((c, i) => toKeyValue(c, convs[i](row[i]))));
   }
+  // A boundary on the last row would leave an empty final chunk: the open-ended last chunk covers it.
+  if (keys.length > 0 && keys.length * every === rows) keys.pop();
+  let spacing = every;
+  while (keys.length + 1 > maxChunks) {
+    keys = keys.filter((_, i) => i % 2 === 1); // keys at rows spacing·(i+1): keep the even multiples
+    spacing *= 2;
+  }
+  return { tally: { rows, keySum }, boundaries: keys, every: spacing };
+}
+
+/** The planner's estimate of the row set's size (EXPLAIN: statistics, or pages when never analyzed). */
+export async function estimateRows(db: Db, from: From): Promise<number | null> {
+  const r = await arrays(db, `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${from.sql}`, [...from.params]);
+  const plan = (typeof r[0][0] === 'string' ? JSON.parse(r[0][0]) : r[0][0]) as Array<{ Plan?: { 'Plan Rows'?: number } }>;
+  const n = plan[0]?.Plan?.['Plan Rows'];
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 /** Rows of a range in key order, one bounded keyset page per query (never OFFSET, never the whole range at once). */

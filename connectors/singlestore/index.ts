@@ -1,7 +1,7 @@
 import type { Pool } from 'mysql2/promise';
 import type { ConnectorDefinition } from '../registry';
 import type { Env } from '../env';
-import type { ConnectionInfo, KeyRange, KeyTuple, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, Tally, TextBatch } from '../types';
+import type { ConnectionInfo, KeyRange, KeyTuple, KeyWalk, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, Tally, TextBatch } from '../types';
 import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
 import { takeRawRows } from './raw-rows';
 import { describeServer, detectFlavor, type Queryable, type RawRowStream, type ServerFlavor } from './flavor';
@@ -74,7 +74,15 @@ export class SingleStoreSource implements SourceConnector {
   }
 
   async planBoundaries(spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
-    return this.run((db, server) => reader.planBoundaries(this.ctx(db, server), spec, schema, chunkRows, rowsTotal), true);
+    return this.run((db, server) => reader.planBoundaries(this.ctx(db, server), this.rowStream, spec, schema, chunkRows, rowsTotal), true);
+  }
+
+  async walkKeys(spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number): Promise<KeyWalk> {
+    return this.run((db, server) => reader.walkKeys(this.ctx(db, server), this.rowStream, spec, schema, every, maxChunks), true);
+  }
+
+  async estimateRows(spec: SourceSpec): Promise<number | null> {
+    return this.run((db, server) => reader.estimateRows(this.ctx(db, server), spec, this.config.database));
   }
 
   async *readData(spec: SourceSpec, schema: TableSchema, range: KeyRange, opts: ReadOptions): AsyncIterable<Row[]> {
@@ -108,6 +116,22 @@ export class SingleStoreSource implements SourceConnector {
     );
   };
 
+  /** Decoded rows, streamed (no result set kept): planning's key walk. */
+  private readonly rowStream: reader.RowStream = (sql, params, onRow) =>
+    !this.sessions ? Promise.reject(new Error('source is not connected')) : this.sessions.use(true, (conn) => new Promise<void>((resolve, reject) => {
+      const query = streamingConnection(conn).query({ sql, rowsAsArray: true }, params);
+      let failed: unknown;
+      query.on('result', (row: unknown) => {
+        if (failed !== undefined) return; // keep draining; report at the end
+        try {
+          onRow(row as unknown[]);
+        } catch (e) {
+          failed = e ?? new Error('row handler failed');
+        }
+      });
+      query.on('error', reject);
+      query.once('end', () => (failed === undefined ? resolve() : reject(failed)));
+    }));
 
   private ctx(db: Queryable, server: ServerFlavor): reader.ReadContext {
     return { db, flavor: server.flavor, warn: this.warn };
@@ -130,7 +154,6 @@ export class SingleStoreSource implements SourceConnector {
     const { server, sessions } = await this.ready();
     try {
       return await fn(sessions.queryable(long), server);
-
     } catch (e) {
       throw sanitizeError(e, this.config.password);
     }

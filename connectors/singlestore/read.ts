@@ -1,7 +1,8 @@
-import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyValue, type Row, type SourceSpec, type TableSchema, type Tally } from '../types';
+import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyWalk, type KeyValue, type Row, type SourceSpec, type TableSchema, type Tally } from '../types';
 import type { Flavor, Queryable } from './flavor';
 import { orderByKey, quoteIdent, rangeWhere, selectExpr, windowedRef } from './sql';
 import { evenSplit, scanRanges, singleIntegerKey } from '../plan';
+import { KeyWalker } from '../key-walk';
 import { makeConverter, toKeyValue, type ConvertContext, type Converter } from './values';
 
 /*
@@ -52,24 +53,43 @@ async function queryArrays(db: Queryable, sql: string, params: unknown[]): Promi
   return r as unknown[][];
 }
 
-/** Successive key tuples ~chunkRows apart, found by keyset + a small OFFSET on the key columns only. */
-export async function planBoundaries(ctx: ReadContext, spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
+/** Runs a query and hands each decoded row (an array, as rowsAsArray gives it) to `onRow` as it arrives; nothing is kept. */
+export type RowStream = (sql: string, params: unknown[], onRow: (row: unknown[]) => void) => Promise<void>;
+
+/** Successive key tuples chunkRows apart; a dense single integer key is split arithmetically, any other walked once (see walkKeys). */
+export async function planBoundaries(ctx: ReadContext, stream: RowStream, spec: SourceSpec, schema: TableSchema, chunkRows: number, rowsTotal?: number): Promise<KeyTuple[]> {
   if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new PermanentError('chunkRows must be a positive integer');
-  const keyCols = keyColumns(schema);
-  const even = await evenSplit(keyCols, rowsTotal, chunkRows, minMaxOf(ctx, spec, schema));
+  const even = await evenSplit(keyColumns(schema), rowsTotal, chunkRows, minMaxOf(ctx, spec, schema));
   if (even) return even;
+  return (await walkKeys(ctx, stream, spec, schema, chunkRows, Number.MAX_SAFE_INTEGER)).boundaries;
+}
+
+/**
+ * One pass over the key columns in the copy's keyset order (same ORDER BY, so the same collation):
+ * exact row count, the single integer key's sum, and every `every`-th key as a chunk boundary.
+ * Streamed: only the boundaries are kept (at most `maxChunks`, see KeyWalker).
+ */
+export async function walkKeys(ctx: ReadContext, stream: RowStream, spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number): Promise<KeyWalk> {
+  const keyCols = keyColumns(schema);
   const convs = keyCols.map((c) => makeConverter(c, ctx));
-  const select = `SELECT ${keyCols.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${windowedRef(spec, schema, ctx.flavor)}`;
-  const out: KeyTuple[] = [];
-  let prev: KeyTuple | null = null;
-  for (;;) {
-    const where = rangeWhere(keyCols, prev, null, ctx.flavor);
-    const sql = `${select}${where.sql}${orderByKey(keyCols)} LIMIT 1 OFFSET ${chunkRows - 1}`;
-    const r = await queryArrays(ctx.db, sql, where.params);
-    if (r.length === 0) return out;
-    prev = keyCols.map((c, i) => toKeyValue(c, convs[i](r[0][i])));
-    out.push(prev);
-  }
+  const sumKey = singleIntegerKey(keyCols);
+  const walker = new KeyWalker<unknown[]>(
+    every,
+    maxChunks,
+    (r) => keyCols.map((c, i) => toKeyValue(c, convs[i](r[i]))),
+    sumKey ? (r) => r[0] as string | number : null,
+  );
+  const sql = `SELECT ${keyCols.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${windowedRef(spec, schema, ctx.flavor)}${orderByKey(keyCols)}`;
+  await stream(sql, [], (r) => walker.push(r));
+  return walker.finish();
+}
+
+/** The table's row count from its statistics (a cheap estimate), or null for a query or a window. */
+export async function estimateRows(ctx: ReadContext, spec: SourceSpec, database: string): Promise<number | null> {
+  if (spec.query !== undefined || !spec.table || spec.window) return null;
+  const r = await queryArrays(ctx.db, 'SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [database, spec.table]);
+  const n = r.length === 0 || r[0][0] === null ? NaN : Number(r[0][0]);
+  return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 /** Rows of a range in key order, one bounded keyset page per query (never OFFSET, never an unbounded scan). */
