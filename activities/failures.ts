@@ -1,13 +1,16 @@
 /** Turns connector errors into Temporal failures that read well in the Web UI and carry no secrets. */
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { PermanentError } from '../connectors/types';
-import type { Redactor } from './redact';
+import { scrubEndpoints, type Redactor } from './redact';
 
 export function toFailure(err: unknown, redact: Redactor): Error {
   // Cancellation must stay a cancellation (Temporal then records the activity as cancelled).
   if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
   const e = err instanceof Error ? err : new Error(String(err));
-  const message = redact(e.message || e.name);
+  const full = redact(e.message || e.name);
+  const message = scrubEndpoints(full);
+  // The worker's log keeps what history does not (secrets still replaced).
+  if (message !== full) console.warn(`[activity] ${full}`);
   if (e instanceof PermanentError || e.name === 'PermanentError') {
     return ApplicationFailure.create({ type: 'PermanentError', message, nonRetryable: true });
   }

@@ -39,3 +39,17 @@ export function createRedactor(secrets: string[]): Redactor {
     return out;
   };
 }
+
+/**
+ * Takes addresses out of an error message bound for workflow history: host:port (IPv4, [IPv6],
+ * names with a port), `user@host` and `'user'@'host'` forms that drivers print. The worker's log
+ * keeps the original.
+ */
+export function scrubEndpoints(text: string): string {
+  return text
+    .replace(/'[^'\s]*'@'[^'\s]*'/g, '<user>@<host>')
+    .replace(/\b[\w.+-]+@(\d{1,3}(\.\d{1,3}){3}|localhost|[\w-]+(\.[\w-]+)+)\b/g, '<user>@<host>')
+    .replace(/\[[0-9a-fA-F]*:[0-9a-fA-F:]*\](:\d+)?/g, '<host>')
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<host>')
+    .replace(/\b(localhost|[\w-]+(\.[\w-]+)+):\d{2,5}\b/g, '<host>');
+}
