@@ -15,7 +15,8 @@ import {
 } from '@temporalio/client';
 import { MIGRATION_WORKFLOW, type MigrationInput } from '../workflows/types';
 import { toMigrationInput } from './migration-input';
-import { MigrationNotFound, type MigrationsService } from './migrations-service';
+import { migrationSearchAttributes, MigrationNotFound, type MigrationsService } from './migrations-service';
+import { pendingProgress, type PublishedProgress } from '../workflows/published';
 import {
   type BackfillRequest,
   type CreateScheduleRequest,
@@ -54,6 +55,7 @@ export interface ScheduledMigrationMemo {
   destination_type: string;
   schedule_id: string;
   schedule_definition: ScheduleDefinition;
+  progress?: PublishedProgress;
 }
 
 const RECENT_RUNS = 5;
@@ -85,11 +87,12 @@ export class SchedulesService {
     const id = this.newId();
     const now = new Date().toISOString();
     const definition: ScheduleDefinition = { name: req.name, spec: req.spec, migration: req.migration, created_at: now };
+    const withAttributes = await this.migrations.searchAttributesAvailable();
     await rejectedAsFields(() =>
       this.client.schedule.create({
         scheduleId: id,
         spec: toTemporalSpec(req.spec),
-        action: this.action(id, definition, now),
+        action: this.action(id, definition, now, undefined, withAttributes),
         policies: {
           overlap: toTemporalOverlap(req.overlap ?? DEFAULT_OVERLAP),
           catchupWindow: parseDuration(req.catchup_window ?? DEFAULT_CATCHUP_WINDOW)!,
@@ -161,13 +164,14 @@ export class SchedulesService {
       created_at: old.created_at ?? desc.info.createdAt.toISOString(),
       updated_at: now,
     };
+    const withAttributes = await this.migrations.searchAttributesAvailable();
     await rejectedAsFields(() =>
       notFoundAs(id, () =>
         this.handle(id).update((prev) => {
           const input = inputOf(prev);
           // Only a changed migration gets a new input; otherwise keep the current one (its high-water mark moves on).
           const action = patch.migration
-            ? this.action(id, definition, now, input)
+            ? this.action(id, definition, now, input, withAttributes)
             : { ...prev.action, memo: { ...(prev.action.memo ?? {}), schedule_definition: definition } };
           return {
             spec: patch.spec ? toTemporalSpec(patch.spec) : prev.spec,
@@ -204,7 +208,7 @@ export class SchedulesService {
     return desc;
   }
 
-  private action(scheduleId: string, definition: ScheduleDefinition, createdAt: string, previous?: MigrationInput): ScheduleOptionsAction {
+  private action(scheduleId: string, definition: ScheduleDefinition, createdAt: string, previous?: MigrationInput, withAttributes = false): ScheduleOptionsAction {
     const migration = definition.migration;
     // The input's migrationId is the schedule id for every run; runs are told apart by workflow id.
     const input = toMigrationInput(migration, scheduleId, createdAt);
@@ -225,6 +229,7 @@ export class SchedulesService {
       destination_type: input.destination.type,
       schedule_id: scheduleId,
       schedule_definition: definition,
+      progress: pendingProgress(),
     };
     return {
       type: 'startWorkflow',
@@ -234,6 +239,8 @@ export class SchedulesService {
       taskQueue: this.taskQueue,
       args: [input],
       memo: memo as unknown as Record<string, unknown>,
+      // Runs carry the migration search attributes (list filters) when they are registered.
+      ...(withAttributes ? { typedSearchAttributes: migrationSearchAttributes(input) } : {}),
     };
   }
 

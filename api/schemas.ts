@@ -171,6 +171,8 @@ export interface MigrationView {
   chunks_done: number;
   chunks_total: number | null;
   rows_per_second: number | null;
+  /** Seconds until the copy's last row at the rate so far: while copying only (0 once completed, else null). */
+  eta_seconds: number | null;
   target: string | null;
   warnings: string[];
   /** Incremental runs: the mark the next run reads from (minus its lookback, inclusive). */
@@ -195,4 +197,40 @@ export interface MigrationView {
     duplicates?: number;
     ok: boolean;
   } | null;
+}
+
+export const MIGRATION_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const satisfies readonly MigrationStatus[];
+
+/** `GET /api/migrations` pages: at most this many entries each. */
+export const LIST_PAGE_SIZE = { default: 50, max: 200 } as const;
+
+/** `GET /api/migrations` query parameters. */
+export const listMigrationsQuerySchema = z
+  .object({
+    page_size: z.coerce.number().int().min(1).max(LIST_PAGE_SIZE.max).optional(),
+    /** The previous page's next_page_token, unchanged (with the same filters). */
+    page_token: z.string().min(1).max(8_192).regex(/^[A-Za-z0-9_-]+$/, 'page_token must be a next_page_token as returned').optional(),
+    /** One status or several, comma-separated (`failed,cancelled`). */
+    status: z
+      .string()
+      .transform((s) => s.split(',').map((x) => x.trim()))
+      .pipe(z.array(z.enum(MIGRATION_STATUSES, { message: `status must be one of ${MIGRATION_STATUSES.join(', ')}` })).min(1))
+      .optional(),
+    source_type: connectorType.optional(),
+    destination_type: connectorType.optional(),
+    /** Whole words of the name, any case: `sales` finds "Monthly Sales Migration". */
+    name: z
+      .string()
+      .max(BOUNDS.nameChars)
+      .refine((s) => nameWords(s).length > 0, 'name must hold at least one letter or digit')
+      .optional(),
+    schedule_id: z.string().min(1).max(BOUNDS.nameChars).optional(),
+  })
+  .strict();
+
+export type ListMigrationsQuery = z.infer<typeof listMigrationsQuerySchema>;
+
+/** The words a name search matches (letters and digits; the rest separates words). */
+export function nameWords(s: string): string[] {
+  return s.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
 }

@@ -28,6 +28,7 @@ import {
   type Progress,
 } from './types';
 import { fingerprintCount, MAX_FINGERPRINTS } from './incremental';
+import { progressPublisher } from './publish';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -126,6 +127,8 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
   setHandler(progressQuery, () => progressOf(state, Date.now()));
   setHandler(resumeQuery, () => ({ input: { ...input, carried: undefined }, state }));
   const endpoints = { source: input.source, destination: input.destination };
+  // Histories recorded before runs published their progress replay without those updates.
+  const publish = progressPublisher(state, patched('publish-progress'));
 
   try {
     // Histories recorded before setup ran locally replay with the setup activities they scheduled.
@@ -134,16 +137,19 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
       // Histories recorded before these steps had a short timeout replay with the long one.
       const quick = prepare === localSetup && patched('short-setup-timeout') ? quickSetup : prepare;
       state.phase = 'connecting';
+      publish();
       const servers = await quick.checkConnections(endpoints);
       state.sourceServer = servers.sourceServer;
       state.destinationServer = servers.destinationServer;
 
       state.phase = 'reading_schema';
+      publish();
       state.schema = await quick.readSourceSchema(input.source);
     }
     const schema = state.schema;
     if (input.options.mode === 'incremental' && !state.window) {
       state.phase = 'planning';
+      publish();
       // Histories recorded before inclusive windows replay with windows starting strictly after the mark.
       const inclusive = patched('inclusive-window');
       const mark = input.options.highWaterMark ?? null;
@@ -165,10 +171,12 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     const source = state.window ? { ...input.source, spec: { ...input.source.spec, window: state.window } } : input.source;
     if (!state.plan) {
       state.phase = 'planning';
+      publish();
       state.plan = await prepare.planChunks({ source, schema, chunkRows: input.options.chunkRows, parallelism: input.options.parallelism });
     }
     if (!state.target) {
       state.phase = 'creating_table';
+      publish();
       const created = await prepare.createDestinationTable({ destination: input.destination, schema, source: input.source });
       state.target = created.target;
       state.destinationPreexisted = !created.created;
@@ -177,6 +185,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
 
     state.phase = 'copying';
     state.copyStartedAt = Date.now();
+    publish();
     const plan = state.plan;
     const pending: number[] = [];
     for (let i = 0; i < chunkCount(plan); i++) if (state.doneChunks[i] === undefined) pending.push(i);
@@ -219,6 +228,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
         state.rowsCopied += result.rows;
         if (state.bounds) collectFingerprints(state, result.skipped ?? 0, result.seen ?? '');
         finishedThisRun++;
+        publish();
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, input.options.parallelism) }, runLane));
@@ -227,6 +237,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
       state.copyMsBefore += Date.now() - (state.copyStartedAt ?? Date.now());
       state.copyStartedAt = undefined;
       state.runs++;
+      publish();
       await continueAsNew<typeof migrationWorkflow>({ ...input, carried: state });
     }
 
@@ -242,6 +253,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     // needs no further activity (1M rows: ~0.25 s less).
     const fused = patched('tally-in-finish');
     if (finishing) state.phase = 'finishing';
+    publish();
     const finishTable = (): Promise<FinishedTable> =>
       fused
         ? finish.finishAndTallyDestination({ destination: input.destination, schema })
@@ -253,6 +265,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     state.warnings.push(...finished.notes);
 
     state.phase = 'verifying';
+    publish();
     // Tallies that agree verify the run. Any doubt goes to verifyCounts, which
     // counts again: the destination (one that indexes asynchronously may lag) and, when the tally
     // in hand is the planning one, the source (rows may have come or gone since).
@@ -299,6 +312,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
       });
     }
     state.phase = 'completed';
+    publish();
     return progressOf(state, Date.now());
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
@@ -308,10 +322,12 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     }
     if (isCancellation(err)) {
       state.phase = 'cancelled';
+      publish();
       throw err;
     }
     state.phase = 'failed';
     state.error = describeFailure(err);
+    publish();
     if (err instanceof ApplicationFailure) throw err;
     throw ApplicationFailure.create({ message: state.error, nonRetryable: true, cause: err as Error });
   }

@@ -1,7 +1,8 @@
 /** /api/migrations: start, list, inspect and cancel migrations. */
 import { Hono } from 'hono';
 import { checkMigrationRequest, toMigrationInput } from '../migration-input';
-import { MigrationConflict, MigrationNotFound, type MigrationsService, MigrationUnavailable } from '../migrations-service';
+import { MigrationBadRequest, MigrationConflict, MigrationNotFound, type MigrationsService, MigrationUnavailable } from '../migrations-service';
+import { fieldErrors, listMigrationsQuerySchema } from '../schemas';
 import { readJson } from '../read-json';
 
 export function migrationsRouter(service: MigrationsService) {
@@ -17,7 +18,17 @@ export function migrationsRouter(service: MigrationsService) {
     return c.json(view, 201);
   });
 
-  app.get('/', async (c) => c.json({ migrations: await service.list() }));
+  app.get('/', async (c) => {
+    const parsed = listMigrationsQuerySchema.safeParse(c.req.query());
+    if (!parsed.success) return c.json({ error: 'invalid list parameters', fields: fieldErrors(parsed.error) }, 400);
+    const q = parsed.data;
+    const page = await service.list({
+      pageSize: q.page_size,
+      pageToken: q.page_token,
+      filter: { statuses: q.status, sourceType: q.source_type, destinationType: q.destination_type, name: q.name, scheduleId: q.schedule_id },
+    });
+    return c.json(page);
+  });
 
   app.get('/:id', async (c) => c.json(await service.get(c.req.param('id'))));
 
@@ -35,6 +46,7 @@ export function migrationsRouter(service: MigrationsService) {
     if (err instanceof MigrationNotFound) return c.json({ error: `no migration with id "${err.message}"` }, 404);
     if (err instanceof MigrationConflict) return c.json({ error: err.message }, 409);
     if (err instanceof MigrationUnavailable) return c.json({ error: err.message }, 503);
+    if (err instanceof MigrationBadRequest) return c.json({ error: err.message, fields: [{ path: err.path, message: err.message }] }, 400);
     throw err;
   });
 

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createConnection } from 'node:net';
+import { devServerSearchAttributes } from '../../api/search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
 
 export interface DevServerOptions {
@@ -28,6 +29,8 @@ export function devServerArgs(opts: DevServerOptions): string[] {
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  // Migration runs carry these (list filters, status without a worker); registered at each start, which is idempotent.
+  for (const attr of devServerSearchAttributes()) args.push('--search-attribute', attr);
   for (const [k, v] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
   return args;
 }

@@ -1,0 +1,91 @@
+/**
+ * What a migration run publishes about itself so the API can answer without asking a worker:
+ * its progress in the memo (updated as it goes, returned by Temporal's visibility with every list
+ * and describe), and search attributes that list filters run on. Plain types and pure helpers:
+ * the workflow sandbox imports them.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { KeyValue } from '../connectors/types';
+import type { Lookback } from './incremental';
+import type { MigrationState, Phase, Verification } from './types';
+import { chunkCount } from './types';
+
+/** Memo key of the published progress (the memo also holds name, types, created_at, schedule_id). */
+export const PROGRESS_MEMO = 'progress';
+
+/**
+ * Search attributes of migration runs. They must be registered in the namespace before a run
+ * carries them: the dev server does it at start (`--search-attribute`, scripts/lib/dev-server.ts),
+ * the API registers missing ones through the operator service (api/search-attributes.ts).
+ */
+export const SEARCH_ATTRIBUTES = {
+  /** Full text: `MigrationName = 'sales'` matches every name holding the word "sales". */
+  name: defineSearchAttributeKey('MigrationName', SearchAttributeType.TEXT),
+  sourceType: defineSearchAttributeKey('SourceType', SearchAttributeType.KEYWORD),
+  destinationType: defineSearchAttributeKey('DestinationType', SearchAttributeType.KEYWORD),
+  /** `pending` until the run's first step starts, then `running` (closed runs: see ExecutionStatus). */
+  status: defineSearchAttributeKey('MigrationStatus', SearchAttributeType.KEYWORD),
+} as const;
+
+export type PublishedStatus = 'pending' | 'running';
+
+/**
+ * A run's progress as of its last workflow task. Rows of chunks in flight are not in it: they come
+ * from the chunks' heartbeats (pending activities in a describe). A completed run's boundary
+ * fingerprints are only in its result (they may be ~240 KB); `hasFingerprints` says they are there.
+ */
+export interface PublishedProgress {
+  phase: Phase;
+  rowsCopied: number;
+  rowsSkipped: number;
+  rowsTotal: number | null;
+  chunksDone: number;
+  chunksTotal: number | null;
+  /** Copy time of earlier runs and, while copying, when this run's copy started (workflow clock, epoch ms). */
+  copyMsBefore: number;
+  copyStartedAt: number | null;
+  target: string | null;
+  warnings: string[];
+  error: string | null;
+  runs: number;
+  verification: Verification | null;
+  highWaterMark: KeyValue | null;
+  lookback: Lookback | null;
+  hasFingerprints: boolean;
+}
+
+export function publishedProgress(state: MigrationState): PublishedProgress {
+  return {
+    phase: state.phase,
+    rowsCopied: state.rowsCopied,
+    rowsSkipped: state.rowsSkipped ?? 0,
+    rowsTotal: state.plan ? state.plan.rowsTotal : null,
+    chunksDone: Object.keys(state.doneChunks).length,
+    chunksTotal: state.plan ? chunkCount(state.plan) : null,
+    copyMsBefore: state.copyMsBefore,
+    copyStartedAt: state.copyStartedAt ?? null,
+    target: state.target ?? null,
+    warnings: state.warnings,
+    error: state.error ?? null,
+    runs: state.runs,
+    verification: state.verification ?? null,
+    highWaterMark: state.window ? state.window.upTo : null,
+    lookback: state.bounds?.lookback ?? null,
+    hasFingerprints: Boolean(state.bounds && state.phase === 'completed' && !state.seenOverflow),
+  };
+}
+
+/** What a run publishes before its first workflow task: nothing done yet (or, for a retry, what it carries). */
+export function pendingProgress(carried?: MigrationState): PublishedProgress {
+  const state: MigrationState = carried ?? {
+    phase: 'pending',
+    warnings: [],
+    doneChunks: {},
+    inFlight: [],
+    destinationPreexisted: false,
+    rowsCopied: 0,
+    copyMsBefore: 0,
+    runs: 1,
+  };
+  return publishedProgress({ ...state, phase: 'pending', error: undefined, verification: undefined, copyStartedAt: undefined });
+}
