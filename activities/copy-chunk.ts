@@ -12,6 +12,7 @@ import { BoundaryFilter } from './boundary-filter';
 import type { ConnectorCache } from './connector-cache';
 import { keyIndexes, keyOf } from './keys';
 import { readAhead } from './read-ahead';
+import { sizedRows } from './sized-rows';
 
 /**
  * The part of the window only this run can have written: an inclusive window re-reads its
@@ -77,7 +78,8 @@ async function accountLanded(input: CopyChunkInput, src: SourceConnector, filter
  * Default rows per batch. A packed-text batch is its bytes (~110 per row of the bench table) and
  * one COPY each; 20 000 rows copied 1M rows in 3.3 s against 3.7–4.3 s at 5 000 (bare pipeline, 2
  * lanes), in the same worker memory. Decoded rows cost several times their bytes in JS objects:
- * at 20 000 the Hydrolix run peaked at 245 MiB RSS, so the row path keeps 5 000.
+ * at 20 000 the Hydrolix run peaked at 245 MiB RSS, so the row path keeps 5 000 at most, fewer for
+ * wide rows (pages of about ROW_PAGE_BYTES, sized-rows.ts).
  */
 export const TEXT_BATCH_ROWS = 20_000;
 export const ROW_BATCH_ROWS = 5_000;
@@ -120,7 +122,9 @@ async function copyRange(
     return;
   }
   const keyIdx = keyIndexes(input.schema);
-  for await (const batch of readAhead<Row[]>(src.readData(input.source.spec, input.schema, range, read))) {
+  // Unless the run fixed batch_rows, row pages are sized by bytes (see sized-rows.ts).
+  const pages = input.batchRows ? src.readData(input.source.spec, input.schema, range, read) : sizedRows(src, input.source.spec, input.schema, range, ROW_BATCH_ROWS, signal);
+  for await (const batch of readAhead<Row[]>(pages)) {
     if (batch.length === 0) continue;
     const out = filter ? filter.rows(batch) : batch;
     if (out.length > 0) await dst.writeData(input.destination.spec, input.schema, out, { window });
