@@ -95,7 +95,7 @@ describe('append/replace into a new table', () => {
     expect(await dst.finishTable(d, schema)).toEqual({ notes: [], tally: null });
     expect(await dst.finishTable(d, schema, { tally: true })).toEqual({ notes: [], tally: { rows: 500, keySum: null } });
     expect((await dst.createTable(d, schema)).warnings.join('\n')).not.toMatch(/unique index/);
-    await expect(dst.writeData(d, schema, rows(500, 1))).rejects.toThrow(/duplicate key/);
+    await expect(dst.writeData(d, schema, rows(500, 1))).rejects.toThrow(/constraint was violated \(23505\)/);
     expect(await dst.countRows(d)).toBe(500);
   });
 
