@@ -206,7 +206,7 @@ export function valueOf(t: SqlType): fc.Arbitrary<SqlValue> {
           .map(([neg, h, m, s, f]) => `${neg ? '-' : ''}${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${h === 838 ? '' : f}`),
       );
     case 'year':
-      return edged(['1901', '2155', '2000'], fc.integer({ min: 1901, max: 2155 }).map(String));
+      return edged(['1901', '2155', '0', '2000'], fc.integer({ min: 1901, max: 2155 }).map(String));
     case 'char':
       return text(t.n);
     case 'varchar':
