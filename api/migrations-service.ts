@@ -28,8 +28,8 @@ export type { MigrationMemo } from './migration-view';
 const QUERY_TIMEOUT_MS = 300;
 /** Server-side reads (describe, close event, visibility): bounded too, so one slow call cannot hold a page. */
 const SERVER_TIMEOUT_MS = 2_000;
-/** Runs looked at concurrently while building a page. */
-const CONCURRENCY = 16;
+/** Runs looked at concurrently while building a page (a page of 50 running runs: one wave of describes). */
+const CONCURRENCY = 50;
 /** A page whose runs are mostly superseded (retried, reset) is topped up from the next ones this many times at most. */
 const MAX_ROUNDS = 4;
 /** After a failed registration, the next request tries again this much later. */
