@@ -8,6 +8,7 @@
  * incremental windows include the mark and skip fingerprinted rows (incremental runs only). Each set covers MariaDB → PostgreSQL,
  * incremental runs into both destinations, Hydrolix full copies, a failed run and a retried run that
  * carried its state.
+ * `published-progress-*` (runs that publish their progress in the memo): a failed run, its retry, a reset run.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
