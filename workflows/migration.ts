@@ -17,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import {
+  initialState,
   chunkCount,
   chunkRange,
   compareTallies,
@@ -86,19 +87,6 @@ const finish = proxyActivities<Activities>({
 export const progressQuery = defineQuery<Progress>('progress');
 /** Everything a retry needs to resume: the input and the full state (see api retry). */
 export const resumeQuery = defineQuery<{ input: MigrationInput; state: MigrationState }>('resume');
-
-function initialState(): MigrationState {
-  return {
-    phase: 'pending',
-    warnings: [],
-    doneChunks: {},
-    inFlight: [],
-    destinationPreexisted: false,
-    rowsCopied: 0,
-    copyMsBefore: 0,
-    runs: 1,
-  };
-}
 
 export function progressOf(state: MigrationState, now: number): Progress {
   const copyMs = state.copyMsBefore + (state.copyStartedAt !== undefined ? now - state.copyStartedAt : 0);

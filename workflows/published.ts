@@ -8,7 +8,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { KeyValue } from '../connectors/types';
 import type { Lookback } from './incremental';
 import type { MigrationState, Phase, Verification } from './types';
-import { chunkCount } from './types';
+import { chunkCount, initialState } from './types';
 
 /** Memo key of the published progress (the memo also holds name, types, created_at, schedule_id). */
 export const PROGRESS_MEMO = 'progress';
@@ -77,15 +77,6 @@ export function publishedProgress(state: MigrationState): PublishedProgress {
 
 /** What a run publishes before its first workflow task: nothing done yet (or, for a retry, what it carries). */
 export function pendingProgress(carried?: MigrationState): PublishedProgress {
-  const state: MigrationState = carried ?? {
-    phase: 'pending',
-    warnings: [],
-    doneChunks: {},
-    inFlight: [],
-    destinationPreexisted: false,
-    rowsCopied: 0,
-    copyMsBefore: 0,
-    runs: 1,
-  };
+  const state: MigrationState = carried ?? initialState();
   return publishedProgress({ ...state, phase: 'pending', error: undefined, verification: undefined, copyStartedAt: undefined });
 }

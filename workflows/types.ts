@@ -110,6 +110,20 @@ export interface MigrationState {
   error?: string;
 }
 
+/** A run's state before its first step (a continued or retried run carries its own instead). */
+export function initialState(): MigrationState {
+  return {
+    phase: 'pending',
+    warnings: [],
+    doneChunks: {},
+    inFlight: [],
+    destinationPreexisted: false,
+    rowsCopied: 0,
+    copyMsBefore: 0,
+    runs: 1,
+  };
+}
+
 export interface Verification {
   sourceRows: number;
   destinationRows: number;
