@@ -12,7 +12,7 @@ async function main() {
   const hostname = bindHost(process.env, security);
   const port = Number(process.env.PORT ?? 3000);
   const settings = temporalSettings();
-  const connection = await Connection.connect({ address: settings.address });
+  const connection = await Connection.connect(settings.connectOptions as Parameters<typeof Connection.connect>[0]);
   const client = new Client({ connection, namespace: settings.namespace });
   const app = createApp({ client, connection, taskQueue: settings.taskQueue, security });
   const server = serve({ fetch: app.fetch, port, hostname }, () => {

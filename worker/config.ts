@@ -5,13 +5,17 @@ export interface TemporalSettings {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** What Connection.connect / NativeConnection.connect take: address plus TLS and API key when configured. */
+  connectOptions: { address: string; tls?: unknown; apiKey?: string; metadata?: Record<string, string> };
 }
 
 export function temporalSettings(env: NodeJS.ProcessEnv = process.env): TemporalSettings {
+  const address = env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
   return {
-    address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
+    address,
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TEMPORAL_TASK_QUEUE || TASK_QUEUE_DEFAULT,
+    connectOptions: { address },
   };
 }
 

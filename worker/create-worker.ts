@@ -22,11 +22,11 @@ export async function createWorker(
   env: NodeJS.ProcessEnv = process.env,
   workflowBundlePath?: string,
 ): Promise<RunningWorker> {
-  const connection = await NativeConnection.connect({ address: settings.address });
+  const connection = await NativeConnection.connect(settings.connectOptions as Parameters<typeof NativeConnection.connect>[0]);
   const connectors = new ConnectorCache(env);
   let client: Promise<Client> | undefined;
   const temporalClient = () =>
-    (client ??= Connection.connect({ address: settings.address }).then((c) => new Client({ connection: c, namespace: settings.namespace })));
+    (client ??= Connection.connect(settings.connectOptions as Parameters<typeof Connection.connect>[0]).then((c) => new Client({ connection: c, namespace: settings.namespace })));
   const worker = await Worker.create({
     connection,
     namespace: settings.namespace,

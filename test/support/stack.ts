@@ -52,7 +52,7 @@ export async function startStack(opts: { project: string; dbFile?: string; dynam
     taskQueue,
     workerEnv,
     async startInProcessWorker() {
-      const w = await createWorker({ address: temporal.address, namespace: 'default', taskQueue }, workerEnv);
+      const w = await createWorker({ address: temporal.address, namespace: 'default', taskQueue, connectOptions: { address: temporal.address } }, workerEnv);
       const running = { ...w, done: w.worker.run() };
       inProcess.push(running);
       return running;
