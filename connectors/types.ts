@@ -4,6 +4,7 @@
  *
  * This file must stay free of Node APIs: workflow code imports its types.
  */
+import type { ColumnMapping } from './column-mapping';
 
 /**
  * Portable column-type model. Each connector maps its native types to and from
@@ -109,6 +110,8 @@ export interface DestinationSpec {
   namespace?: string;
   /** Destination-specific options (e.g. Hydrolix primary timestamp column). */
   options?: Record<string, string | number | boolean>;
+  /** Per source column: rename, cast or skip (destination_config.columns, column-mapping.ts). */
+  columns?: ColumnMapping;
 }
 
 export interface ConnectionInfo {
@@ -159,7 +162,23 @@ export interface KeyWalk {
   every: number;
 }
 
+/** One table a source lists in the catalog. */
+export interface CatalogTable {
+  name: string;
+  /** Schema/database it lives in. */
+  schema: string;
+  /** From the source's statistics (may lag); null when it keeps none. */
+  rowsEstimate: number | null;
+}
+
+/** Browsing a source (the catalog API): its tables with row estimates, bounded. */
+export interface Catalog {
+  listTables(opts: { schema?: string; search?: string; limit: number }): Promise<CatalogTable[]>;
+}
+
 export interface SourceConnector extends DataConnector {
+  /** Table listing for the catalog (optional). */
+  readonly catalog?: Catalog;
   getTables(): Promise<string[]>;
   /** Schema of the row set a spec describes, including its ordering key. */
   getSchema(spec: SourceSpec): Promise<TableSchema>;
@@ -249,7 +268,36 @@ export interface CreateTableResult {
   warnings: string[];
 }
 
+/**
+ * How a destination types columns, without connecting: the type a source column gets, and the
+ * casts `destination_config.columns[].cast` may name (each becomes a portable type, so the table,
+ * the writes and the value conversion all follow from it).
+ */
+export interface DestinationTyping {
+  /** Cast names accepted, as documented (e.g. `text`, `bigint`, `numeric(p,s)`). */
+  readonly casts: readonly string[];
+  /** The portable type a column becomes under `cast`, or null when the destination has no such cast. */
+  castType(cast: string, from: Column): ColumnType | null;
+  /** The destination's type for a column (as its DDL or transform spells it), with fidelity warnings. */
+  typeOf(column: Column, spec: DestinationSpec): { type: string; warnings: string[] };
+}
+
+/** What creating the table would do, found without changing anything (the dry-run plan). */
+export interface TablePreview {
+  target: string;
+  exists: boolean;
+  /** Statements or API requests createTable would issue (empty when the table exists and fits). */
+  statements: string[];
+  /** Why an existing table cannot take the rows (empty = compatible). */
+  mismatches: string[];
+  warnings: string[];
+}
+
 export interface DestinationConnector extends DataConnector {
+  /** Column types and casts (column mapping, catalog, plan). */
+  readonly typing?: DestinationTyping;
+  /** createTable's decisions without making them: DDL, or whether an existing table fits. */
+  previewTable?(spec: DestinationSpec, schema: TableSchema): Promise<TablePreview>;
   /** Creates the table (and whatever it needs) if missing; checks compatibility if present. Idempotent. */
   createTable(spec: DestinationSpec, schema: TableSchema): Promise<CreateTableResult>;
   /** Writes one batch atomically as far as the destination allows; returns rows written. */
