@@ -10,6 +10,7 @@ import {
   type LandedRows,
   type Row,
   type Tally,
+  type TablePreview,
   type TableSchema,
   type WriteOptions,
 } from '../types';
@@ -21,7 +22,7 @@ import { guardRows, readWindow, type TableWindow } from './guard';
 import { HttpClient, backoffMs } from './http';
 import { ingestLines, type IngestContext } from './ingest';
 import { countTableRows, keyOrderWarnings, queryLanded, queryTally, type QueryTarget, type Target } from './query';
-import { SYNTHETIC_PRIMARY, buildOutputColumns, diffColumns, missingDefaultWarnings, type OutputColumn, type PrimaryChoice } from './type-map';
+import { SYNTHETIC_PRIMARY, buildOutputColumns, diffColumns, hydrolixTyping, missingDefaultWarnings, type OutputColumn, type PrimaryChoice } from './type-map';
 import { validateSample, type TransformDoc } from './validate';
 import { PARTITION_SETTINGS, visibilityWaitMs } from './visibility';
 
@@ -73,6 +74,7 @@ export interface DestinationOptions {
 
 export class HydrolixDestination implements DestinationConnector {
   readonly type = 'HYDROLIX';
+  readonly typing = hydrolixTyping;
   private readonly http: HttpClient;
   private readonly auth: HydrolixAuth;
   private readonly api: ConfigApi;
@@ -219,6 +221,30 @@ export class HydrolixDestination implements DestinationConnector {
     warnings.push(...missingDefaultWarnings(`${t.project}.${t.table}`, transform, columns, outputColumnsOf(mine)));
     this.targets.set(`${t.project}.${t.table}`, this.info(t, mine, columns, names, primary, tableSettings));
     return { target: `${t.project}.${t.table}`, created, warnings };
+  }
+
+  /** createTable's decisions, read-only (the dry-run plan): the Config API requests it would make, or whether the transform fits. */
+  async previewTable(spec: DestinationSpec, schema: TableSchema): Promise<TablePreview> {
+    const t = this.target(spec);
+    const label = `${t.project}.${t.table}`;
+    const name = this.transformName(spec);
+    const { columns, warnings } = buildOutputColumns(schema, spec.options);
+    warnings.push(...keyOrderWarnings(schema));
+    const mismatches: string[] = [];
+    if (spec.options?.write_mode === 'replace') mismatches.push('write_mode "replace" is not supported for Hydrolix (append-only)');
+    const org = await this.auth.orgId();
+    const project = await this.api.findProject(org, t.project);
+    const table = project && (await this.api.findTable(org, project.uuid, t.table));
+    const transform = table ? (await this.api.listTransforms(org, project!.uuid, table.uuid)).find((x) => x.name === name) : undefined;
+    const statements: string[] = [];
+    if (!project) statements.push(`create project ${t.project}`);
+    if (!table) statements.push(`create table ${label} with settings ${JSON.stringify(TABLE_SETTINGS)}`);
+    if (!transform) statements.push(`create transform ${name} (json) with output_columns ${JSON.stringify(columns)}`);
+    else {
+      const diffs = diffColumns(columns, outputColumnsOf(transform));
+      if (diffs.length) mismatches.push(`transform ${name} of ${label} does not match: ${diffs.join('; ')}`);
+    }
+    return { target: label, exists: Boolean(table), statements, mismatches, warnings };
   }
 
   /** The target as createTable left it (possibly in another process): looked up, never created. */

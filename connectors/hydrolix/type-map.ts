@@ -1,4 +1,4 @@
-import { PermanentError, type Column, type ColumnType, type DestinationSpec, type TableSchema } from '../types';
+import { PermanentError, type Column, type ColumnType, type DestinationSpec, type DestinationTyping, type TableSchema } from '../types';
 
 export interface Datatype {
   type: string;
@@ -222,3 +222,37 @@ export function diffColumns(wanted: OutputColumn[], existing: OutputColumn[]): s
   }
   return diffs;
 }
+
+/** Casts `destination_config.columns[].cast` may name for Hydrolix: its transform types. */
+export const HYDROLIX_CASTS = ['string', 'int8', 'uint8', 'int32', 'uint32', 'int64', 'uint64', 'double', 'datetime'] as const;
+
+/** The portable type a Hydrolix cast makes of a column (mapType then gives exactly that transform type). */
+export function hydrolixCastType(cast: string, from: Column): ColumnType | null {
+  const ints: Record<string, ColumnType> = {
+    int8: { kind: 'int', bits: 8, unsigned: false },
+    uint8: { kind: 'int', bits: 8, unsigned: true },
+    int32: { kind: 'int', bits: 32, unsigned: false },
+    uint32: { kind: 'int', bits: 32, unsigned: true },
+    int64: { kind: 'int', bits: 64, unsigned: false },
+    uint64: { kind: 'int', bits: 64, unsigned: true },
+  };
+  if (ints[cast]) return ints[cast];
+  switch (cast) {
+    case 'string': return { kind: 'string' };
+    case 'double': return { kind: 'float', bits: 64 };
+    // datetime64 with a date-time format: a date gains midnight, a datetime keeps its fraction (ms).
+    case 'datetime': case 'datetime64': return { kind: 'datetime', fsp: from.type.kind === 'datetime' ? from.type.fsp : 0, utc: from.type.kind === 'datetime' ? from.type.utc : false };
+    default: return null;
+  }
+}
+
+/** Hydrolix column typing for the mapping, the catalog and the plan. */
+export const hydrolixTyping: DestinationTyping = {
+  casts: HYDROLIX_CASTS,
+  castType: hydrolixCastType,
+  typeOf: (column) => {
+    const m = mapType(column);
+    const d = m.datatype;
+    return { type: `${d.type}${d.format ? ` format "${d.format}"` : ''}${d.resolution ? ` resolution ${d.resolution}` : ''}`, warnings: m.warnings };
+  },
+};

@@ -1,5 +1,7 @@
-import { PermanentError, type TableSchema } from '../types';
-import { qualify, quoteIdent } from './sql';
+import { PermanentError, type TablePreview, type TableSchema } from '../types';
+import { createdByUs, defersKey, OWNER_MARKER, pendingKeyMarker } from './deferred-key';
+import { findRelation, relationColumns, type Db } from './schema';
+import { qualify, quoteIdent, quoteLiteral } from './sql';
 import { pgTypeFor, typeCompatible, type DestinationTypeOptions } from './type-map';
 
 export interface WantedColumn {
@@ -77,4 +79,51 @@ export function diffTable(wanted: WantedColumn[], existing: ExistingColumn[]): s
     if (!names.has(e.name) && e.notNull && !e.hasDefault) diffs.push(`extra column ${e.name} is NOT NULL without a default`);
   }
   return diffs;
+}
+
+/**
+ * What createTable would do for these columns, read-only: the statements for a missing table (the
+ * same createTableSql, comment and deferred key build), or whether an existing one fits (diffTable).
+ * `staging`: a replace run's staging table, created fresh whatever exists.
+ */
+export async function previewTable(
+  db: Db,
+  namespace: string,
+  table: string,
+  schema: TableSchema,
+  opts: DestinationTypeOptions & { writeMode: 'append' | 'upsert' | 'replace'; overwriteExisting: boolean; staging?: string },
+): Promise<TablePreview> {
+  const { columns, warnings } = wantedColumns(schema, opts);
+  const label = `${namespace}.${table}`;
+  const statements: string[] = [];
+  const mismatches: string[] = [];
+  const ns = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [namespace]);
+  if (ns.rowCount === 0) statements.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(namespace)}`);
+  const rel = ns.rowCount === 0 ? null : await findRelation(db, namespace, table);
+  const create = (name: string) => {
+    const deferred = defersKey(opts.writeMode === 'replace' ? 'replace' : opts.writeMode);
+    statements.push(createTableSql(namespace, name, columns, schema.key, { primaryKey: !deferred, ifNotExists: false }));
+    statements.push(`COMMENT ON TABLE ${qualify(namespace, name)} IS ${quoteLiteral(deferred ? pendingKeyMarker(schema.key) : OWNER_MARKER)}`);
+    if (deferred) statements.push(`-- after the copy: ALTER TABLE ${qualify(namespace, name)} ADD PRIMARY KEY (${schema.key.map(quoteIdent).join(', ')})`);
+  };
+  const notOurs = async () =>
+    rel && opts.writeMode !== 'append' && !opts.overwriteExisting && !(await createdByUs(db, rel.oid))
+      ? `existing table ${label} was not created by Epic Shelter: write_mode ${opts.writeMode} needs destination_config.overwrite_existing true`
+      : null;
+  if (opts.staging) {
+    const refused = await notOurs();
+    if (refused) mismatches.push(refused);
+    create(opts.staging);
+    statements.push(`-- at the finish: DROP TABLE ${qualify(namespace, table)} (if present); ALTER TABLE ${qualify(namespace, opts.staging)} RENAME TO ${quoteIdent(table)}`);
+    return { target: label, exists: rel !== null, statements, mismatches, warnings };
+  }
+  if (!rel) {
+    create(table);
+    return { target: label, exists: false, statements, mismatches, warnings };
+  }
+  mismatches.push(...diffTable(columns, await relationColumns(db, rel.oid)));
+  const refused = await notOurs();
+  if (refused) mismatches.push(refused);
+  if (opts.writeMode === 'replace' && mismatches.length === 0) statements.push(`TRUNCATE ${qualify(namespace, table)}`);
+  return { target: label, exists: true, statements, mismatches, warnings };
 }

@@ -1,4 +1,4 @@
-import { PermanentError, type Column, type ColumnType } from '../types';
+import { PermanentError, type Column, type ColumnType, type DestinationSpec, type DestinationTyping } from '../types';
 
 export interface DestinationTypeOptions {
   /** How MySQL TINYINT(1)/BOOL columns land: `boolean` (default; values other than 0/1 fail the write) or `smallint` (exact). */
@@ -165,4 +165,60 @@ export function portableTypeFor(c: PgColumnInfo): ColumnType {
     case 'bit': return c.typmod >= 1 && c.typmod <= 64 ? { kind: 'bit', bits: c.typmod } : { kind: 'string' };
     default: return { kind: 'string' };
   }
+}
+
+/** Casts `destination_config.columns[].cast` may name for PostgreSQL (numeric(p,s) and varchar(n) take their arguments). */
+export const POSTGRES_CASTS = [
+  'text', 'varchar', 'varchar(n)', 'smallint', 'integer', 'bigint', 'numeric', 'numeric(p,s)', 'real', 'double precision',
+  'boolean', 'date', 'timestamp', 'timestamptz', 'jsonb', 'bytea',
+] as const;
+
+/**
+ * The portable type a cast makes of a column: pgTypeFor then spells exactly the cast's type.
+ * `numeric` without arguments keeps a decimal's precision (an integer: numeric(20,0)); `timestamp`
+ * and `timestamptz` keep a datetime's fractional digits (otherwise 6).
+ */
+export function postgresCastType(cast: string, from: Column): ColumnType | null {
+  const c = cast.replace(/\s+/g, ' ').trim();
+  const fsp = from.type.kind === 'datetime' ? from.type.fsp : 6;
+  const sized = /^(?:varchar|character varying)\((\d+)\)$/.exec(c);
+  if (sized) {
+    const n = Number(sized[1]);
+    return n >= 1 && n <= MAX_VARCHAR ? { kind: 'string', maxLength: n } : null;
+  }
+  const num = /^(?:numeric|decimal)\((\d+), ?(\d+)\)$/.exec(c);
+  if (num) {
+    const [p, s] = [Number(num[1]), Number(num[2])];
+    return p >= 1 && p <= 1000 && s <= p ? { kind: 'decimal', precision: p, scale: s } : null;
+  }
+  switch (c) {
+    case 'text': case 'varchar': case 'character varying': return { kind: 'string' };
+    case 'smallint': case 'int2': return { kind: 'int', bits: 16, unsigned: false };
+    case 'integer': case 'int': case 'int4': return { kind: 'int', bits: 32, unsigned: false };
+    case 'bigint': case 'int8': return { kind: 'int', bits: 64, unsigned: false };
+    case 'numeric': case 'decimal':
+      if (from.type.kind === 'decimal') return { kind: 'decimal', precision: from.type.precision, scale: from.type.scale };
+      return { kind: 'decimal', precision: 20, scale: 0 };
+    case 'real': case 'float4': return { kind: 'float', bits: 32 };
+    case 'double precision': case 'float8': return { kind: 'float', bits: 64 };
+    case 'boolean': case 'bool': return { kind: 'boolean' };
+    case 'date': return { kind: 'date' };
+    case 'timestamp': case 'timestamp without time zone': return { kind: 'datetime', fsp, utc: false };
+    case 'timestamptz': case 'timestamp with time zone': return { kind: 'datetime', fsp, utc: true };
+    case 'jsonb': return { kind: 'json' };
+    case 'bytea': return { kind: 'binary' };
+    default: return null;
+  }
+}
+
+/** PostgreSQL's column typing for the mapping, the catalog and the plan (options from the spec, as createTable reads them). */
+export function postgresTyping(optionsOf: (spec: DestinationSpec) => DestinationTypeOptions): DestinationTyping {
+  return {
+    casts: POSTGRES_CASTS,
+    castType: postgresCastType,
+    typeOf: (column, spec) => {
+      const t = pgTypeFor(column, optionsOf(spec));
+      return { type: t.sql, warnings: t.warnings };
+    },
+  };
 }
