@@ -1,4 +1,4 @@
-/** Registers every built-in connector. Import this once at process start (worker, API). */
+/** Registers every built-in connector's factories (loads the drivers). Import this once in the worker. */
 import { registerConnector } from './registry';
 import { singlestoreConnector } from './singlestore';
 import { hydrolixConnector } from './hydrolix';

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { ConnectorDefinition } from '../registry';
+import type { ConnectorFactories } from '../registry';
+import { postgresDefinition } from './definition';
 import type { Env } from '../env';
 import {
   PermanentError,
@@ -22,7 +23,7 @@ import {
   type Tally,
   type TextBatch,
 } from '../types';
-import { ENV_PREFIX, readConfig, type PostgresConfig } from './config';
+import { readConfig, type PostgresConfig } from './config';
 import { encodeRows, isCanonical, makeEncoders, mayNeedEscapes } from './copy-encode';
 import { binaryPlan, binarySizeBound, codecFor, packedToBinary, type BinaryPlan } from './binary-copy';
 import { unpackRows } from '../packed-forms';
@@ -36,7 +37,7 @@ import * as reader from './read';
 import { describeSource, findRelation, listTables, relationColumns, resolveSourceTable, uniqueIndexes, type Db } from './schema';
 import { mapErrors } from '../map-errors';
 import { singleIntegerKey } from '../plan';
-import { qualify, quoteIdent, validateQuery, windowedRef } from './sql';
+import { qualify, quoteIdent, windowedRef } from './sql';
 import type { DestinationTypeOptions } from './type-map';
 import { landedRows, writeBatch, type CopyFormat, type WriteMode } from './write';
 
@@ -428,17 +429,10 @@ function stringKeyWarnings(schema: TableSchema): string[] {
     : [];
 }
 
-export const postgresConnector: ConnectorDefinition = {
-  type: 'POSTGRES',
-  envPrefix: ENV_PREFIX,
+export const postgresConnector: ConnectorFactories = {
+  type: postgresDefinition.type,
   createSource: (env: Env, connection?: string) => PostgresSource.fromEnv(env, connection),
   createDestination: (env: Env, connection?: string) => PostgresDestination.fromEnv(env, connection),
-  validateSource: (spec: SourceSpec) => {
-    if (spec.query !== undefined) validateQuery(spec.query);
-  },
-  quoteIdentifier: quoteIdent,
-  // NAMEDATALEN - 1: PostgreSQL truncates longer names (with only a NOTICE).
-  maxIdentifierBytes: 63,
 };
 
 export { readConfig, type PostgresConfig } from './config';

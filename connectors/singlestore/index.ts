@@ -1,15 +1,15 @@
 import type { Pool } from 'mysql2/promise';
-import type { ConnectorDefinition } from '../registry';
+import type { ConnectorFactories } from '../registry';
+import { singlestoreDefinition } from './definition';
 import type { Env } from '../env';
 import type { ConnectionInfo, KeyRange, KeyTuple, KeyWalk, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, Tally, TextBatch } from '../types';
-import { ENV_PREFIX, readConfig, type SingleStoreConfig } from './config';
+import { readConfig, type SingleStoreConfig } from './config';
 import { takeRawRows } from './raw-rows';
 import { describeServer, detectFlavor, type Queryable, type RawRowStream, type ServerFlavor } from './flavor';
 import { openPool, sanitizeError, SourceSessions, streamingConnection } from './pool';
 import { mapErrors } from '../map-errors';
 import * as reader from './read';
 import * as textReader from './read-text';
-import { quoteIdent, validateQuery } from './sql';
 import { describeSource, listTables } from './schema';
 
 export interface SingleStoreSourceOptions {
@@ -160,14 +160,9 @@ export class SingleStoreSource implements SourceConnector {
   }
 }
 
-export const singlestoreConnector: ConnectorDefinition = {
-  type: 'SINGLESTORE',
-  envPrefix: ENV_PREFIX,
+export const singlestoreConnector: ConnectorFactories = {
+  type: singlestoreDefinition.type,
   createSource: (env: Env, connection?: string) => SingleStoreSource.fromEnv(env, connection),
-  validateSource: (spec: SourceSpec) => {
-    if (spec.query !== undefined) validateQuery(spec.query);
-  },
-  quoteIdentifier: quoteIdent,
 };
 
 export { readConfig } from './config';
