@@ -9,7 +9,7 @@ export async function bundleInChildProcess(): Promise<string> {
   // Next to this file: bundle-workflows.ts under tsx, bundle-workflows.js in the compiled dist/.
   const ext = extname(__filename);
   const child = spawn(process.execPath, [...(ext === '.ts' ? ['--import', 'tsx'] : []), join(__dirname, `bundle-workflows${ext}`), out], {
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit'],
     cwd: join(__dirname, '..'),
   });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

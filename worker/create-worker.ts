@@ -4,8 +4,9 @@ import { Client, Connection } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import '../connectors';
-import { ConnectorCache, createActivities } from '../activities';
+import { type ConnectorCache, createActivities } from '../activities';
 import { maxConcurrentCopies, type TemporalSettings } from './config';
+import { MeteredConnectorCache, migrationMetricsInterceptor } from './metrics';
 
 export interface RunningWorker {
   worker: Worker;
@@ -23,7 +24,8 @@ export async function createWorker(
   workflowBundlePath?: string,
 ): Promise<RunningWorker> {
   const connection = await NativeConnection.connect(settings.connectOptions as Parameters<typeof NativeConnection.connect>[0]);
-  const connectors = new ConnectorCache(env);
+  // Destinations count rows and bytes written per migration type (worker/metrics.ts).
+  const connectors = new MeteredConnectorCache(env);
   let client: Promise<Client> | undefined;
   const temporalClient = () =>
     (client ??= Connection.connect(settings.connectOptions as Parameters<typeof Connection.connect>[0]).then((c) => new Client({ connection: c, namespace: settings.namespace })));
@@ -33,6 +35,8 @@ export async function createWorker(
     taskQueue: settings.taskQueue,
     ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : { workflowsPath: join(__dirname, '..', 'workflows', `index${extname(__filename)}`) }),
     activities: createActivities({ env, connectors, temporalClient }),
+    // Chunks, retries and errors per migration type; a no-op unless the runtime exports metrics.
+    interceptors: { activity: [migrationMetricsInterceptor] },
     // Chunks are I/O bound; a few at a time per worker saturates 2 cores. Bounded: each copy
     // holds source and destination connections and up to a few pages of rows.
     maxConcurrentActivityTaskExecutions: maxConcurrentCopies(env),
