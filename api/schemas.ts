@@ -1,8 +1,15 @@
 /**
  * The HTTP contract (snake_case JSON), defined once with zod. Requests are checked here
- * before anything starts; errors name the field path.
+ * before anything starts; errors name the field path. The connector parts (types, per-type
+ * source_config/destination_config, query checks) come from the registered connector
+ * definitions, so adding a connector changes nothing here.
  */
 import { z } from 'zod';
+import type { ColumnMapping } from '../connectors/column-mapping';
+import { MAX_QUERY_CHARS, identifier } from '../connectors/config-fields';
+import type { WriteMode } from '../connectors/connector-definition';
+import { connectorDefinitions, definitionOf, destinationTypes, quoteIdentifierFor, sourceSpecError, sourceTypes } from '../connectors/definitions';
+import type { SourceSpec } from '../connectors/types';
 import { durationSeconds, FINGERPRINT_CHARS, MAX_FINGERPRINTS } from '../workflows/incremental';
 
 const MAX_LOOKBACK_S = 366 * 86_400;
@@ -12,57 +19,37 @@ export const BOUNDS = {
   parallelism: 16,
   chunkRows: { min: 100, max: 5_000_000 },
   batchRows: { min: 10, max: 200_000 },
-  queryChars: 100_000,
+  queryChars: MAX_QUERY_CHARS,
   nameChars: 200,
 } as const;
 
-/** Plain identifiers only: they are quoted in SQL anyway, but a name with quotes or `;` is almost surely an attack or a typo. */
-export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,63}$/;
-const identifier = (what: string) =>
-  z.string().regex(IDENTIFIER, `${what} must be a plain identifier (letters, digits, _ and $; at most 64 characters)`);
-
-/** Keys that smell like credentials: those belong in the worker's environment, never in a request. */
-const CREDENTIAL_KEY = /pass|secret|token|credential|^url$|^uri$|^dsn$|^user(name)?$|^host$|^port$/i;
-const CREDENTIAL_MESSAGE =
-  'credentials and hosts are not accepted in requests; configure them on the worker (e.g. SINGLESTORE_URL, HYDROLIX_URL) and pick one with "connection"';
-
-const connectionName = identifier('connection');
-
-export const sourceConfigSchema = z
-  .object({
-    connection: connectionName.optional(),
-    table: identifier('table').optional(),
-    query: z.string().min(1).max(BOUNDS.queryChars).optional(),
-    order_by: z.union([identifier('order_by'), z.array(identifier('order_by')).min(1).max(16)]).optional(),
-  })
-  .strict()
-  .refine((cfg) => cfg.table !== undefined || cfg.query !== undefined, { message: 'give a table, a query, or both', path: ['table'] });
-
-export const destinationConfigSchema = z
-  .object({
-    connection: connectionName.optional(),
-    table: identifier('table'),
-    project: identifier('project').optional(),
-    schema: identifier('schema').optional(),
-    timestamp_column: identifier('timestamp_column').optional(),
-    /** append (default for full), upsert on the key (default for incremental), or replace (empty the table first). */
-    write_mode: z.enum(['append', 'upsert', 'replace']).optional(),
-    /** PostgreSQL: TINYINT(1) as boolean (default; a value other than 0/1 fails the run) or smallint (every value kept). */
-    boolean_as: z.enum(['boolean', 'smallint']).optional(),
-    /** replace/upsert into an existing table Epic Shelter did not create: refused unless true. */
-    overwrite_existing: z.boolean().optional(),
-  })
-  .strict();
+export { IDENTIFIER } from '../connectors/config-fields';
 
 export const optionsSchema = z
   .object({
-    chunk_rows: z.number().int().min(BOUNDS.chunkRows.min).max(BOUNDS.chunkRows.max).optional(),
-    batch_rows: z.number().int().min(BOUNDS.batchRows.min).max(BOUNDS.batchRows.max).optional(),
-    parallelism: z.number().int().min(1).max(BOUNDS.parallelism).optional(),
-    mode: z.enum(['full', 'incremental']).optional(),
-    cursor_column: identifier('cursor_column').optional(),
+    chunk_rows: z
+      .number()
+      .int()
+      .min(BOUNDS.chunkRows.min)
+      .max(BOUNDS.chunkRows.max)
+      .optional()
+      .describe('Rows per chunk (a unit of work that is retried alone); default: planned from the row count'),
+    batch_rows: z
+      .number()
+      .int()
+      .min(BOUNDS.batchRows.min)
+      .max(BOUNDS.batchRows.max)
+      .optional()
+      .describe('Rows per read and write inside a chunk; default: picked by the copy path (bytes stay bounded by the worker)'),
+    parallelism: z.number().int().min(1).max(BOUNDS.parallelism).optional().describe('Chunks copied at once (default 2)'),
+    mode: z.enum(['full', 'incremental']).optional().describe('full (default) copies every row; incremental reads from a cursor column\'s mark'),
+    cursor_column: identifier('cursor_column').optional().describe('incremental: a timestamp or other monotonic column'),
     /** The last run's high_water_mark: the window reads from it (minus lookback) inclusive. */
-    high_water_mark: z.union([z.string().min(1).max(64), z.number()]).nullable().optional(),
+    high_water_mark: z
+      .union([z.string().min(1).max(64), z.number()])
+      .nullable()
+      .optional()
+      .describe("incremental: the last run's high_water_mark; the window reads from it (minus lookback), inclusive"),
     /** How far before the mark a run reads again, for late commits: a duration ("10m") or, for an integer cursor, a number. */
     lookback: z
       .union([
@@ -71,13 +58,15 @@ export const optionsSchema = z
         }),
         z.number().int('lookback as a number is a whole number of integer-cursor units').min(0, 'lookback must not be negative').max(Number.MAX_SAFE_INTEGER),
       ])
-      .optional(),
+      .optional()
+      .describe('incremental: how far before the mark to read again, for late commits ("10m", at most 366d; a number for an integer cursor)'),
     /** The last run's boundary_fingerprints (its status), passed back with its high_water_mark. */
     boundary_fingerprints: z
       .string()
       .max(MAX_FINGERPRINTS * FINGERPRINT_CHARS, `boundary_fingerprints holds at most ${MAX_FINGERPRINTS} fingerprints`)
       .regex(/^(?:[A-Za-z0-9+/]{12})*$/, 'boundary_fingerprints must be the value a completed run reported, unchanged')
-      .optional(),
+      .optional()
+      .describe("incremental: the last run's boundary_fingerprints, passed back unchanged with its high_water_mark"),
   })
   .strict()
   .refine((o) => o.mode !== 'incremental' || o.cursor_column !== undefined, {
@@ -98,45 +87,146 @@ export const optionsSchema = z
     path: ['boundary_fingerprints'],
   });
 
-const connectorType = z.string().min(1).max(64).regex(/^[A-Z][A-Z0-9_]*$/, 'connector types are upper-case names such as SINGLESTORE');
+const CONNECTOR_TYPE = /^[A-Z][A-Z0-9_]*$/;
+const connectorType = z.string().min(1).max(64).regex(CONNECTOR_TYPE, 'connector types are upper-case names such as SINGLESTORE');
 
-export const createMigrationSchema = z
+/** A registered type of one role; anything else is refused naming the known ones. */
+function typeOf(role: 'source' | 'destination', types: string[]) {
+  return z
+    .enum(types as [string, ...string[]], {
+      error: (issue) =>
+        issue.input === undefined
+          ? `${role}_type is required`
+          : typeof issue.input === 'string' && !CONNECTOR_TYPE.test(issue.input)
+            ? `connector types are upper-case names such as ${types[0]}; known ${role} connectors: ${types.join(', ')}`
+            : `unknown ${role} connector ${JSON.stringify(issue.input)}; known: ${types.join(', ')}`,
+    })
+    .describe(`The ${role} connector: ${types.join(', ')}`);
+}
+
+/**
+ * The fields of `source_config` the API translates; each connector's own schema (its definition)
+ * says which it accepts, and is what the request is checked against.
+ */
+export type SourceConfig = { connection?: string; table?: string; query?: string; order_by?: string | string[] } & Record<string, unknown>;
+/** The fields of `destination_config` the API translates; the rest go to the destination as options. */
+export type DestinationConfig = {
+  connection?: string;
+  table: string;
+  project?: string;
+  schema?: string;
+  write_mode?: WriteMode;
+  columns?: ColumnMapping;
+} & Record<string, unknown>;
+
+/** The component name of a connector's config schema in the OpenAPI document. */
+export const configComponentName = (type: string, role: 'source' | 'destination') =>
+  `${type.charAt(0)}${type.slice(1).toLowerCase()}${role === 'source' ? 'Source' : 'Destination'}Config`;
+
+/** Per-type configs, for the OpenAPI document: component name → the schema requests are checked against. */
+export function connectorConfigSchemas(): Record<string, z.ZodType> {
+  const out: Record<string, z.ZodType> = {};
+  for (const def of connectorDefinitions()) {
+    if (def.source) out[configComponentName(def.type, 'source')] = def.source.config;
+    if (def.destination) out[configComponentName(def.type, 'destination')] = def.destination.config;
+  }
+  return out;
+}
+
+/** An object checked against the schema of the type named next to it (second stage, below). */
+function configByType(role: 'source' | 'destination') {
+  const defs = connectorDefinitions().filter((d) => d[role]);
+  return z
+    .record(z.string(), z.unknown())
+    .describe(`Depends on ${role}_type: ${defs.map((d) => `${d.type} → ${configComponentName(d.type, role)}`).join(', ')}`)
+    .meta({ anyOf: defs.map((d) => ({ $ref: `#/components/schemas/${configComponentName(d.type, role)}` })) } as Record<string, unknown>);
+}
+
+const migrationShape = z
   .object({
-    name: z.string().trim().min(1, 'name must not be empty').max(BOUNDS.nameChars),
-    source_type: connectorType,
-    source_config: sourceConfigSchema,
-    destination_type: connectorType,
-    destination_config: destinationConfigSchema,
-    transform_query: z.string().min(1).max(BOUNDS.queryChars).optional(),
+    name: z.string().trim().min(1, 'name must not be empty').max(BOUNDS.nameChars).describe('Shown in lists; searchable by word').meta({ example: 'Monthly Sales Migration' }),
+    source_type: typeOf('source', sourceTypes()),
+    source_config: configByType('source'),
+    destination_type: typeOf('destination', destinationTypes()),
+    destination_config: configByType('destination'),
+    transform_query: z
+      .string()
+      .min(1)
+      .max(BOUNDS.queryChars)
+      .optional()
+      .describe('A SELECT run on the source over the source rows, which it sees as `source`: e.g. `SELECT id, UPPER(name) AS name FROM source`. It must keep the key columns.'),
     options: optionsSchema.optional(),
   })
   .strict();
 
-export type CreateMigrationRequest = z.infer<typeof createMigrationSchema>;
+export type CreateMigrationRequest = Omit<z.infer<typeof migrationShape>, 'source_config' | 'destination_config'> & {
+  source_config: SourceConfig;
+  destination_config: DestinationConfig;
+};
 
-/** Credential-looking keys get their own message (zod alone would only say "unrecognized key"). */
-function credentialErrors(body: unknown): FieldError[] {
-  const errors: FieldError[] = [];
-  if (!body || typeof body !== 'object') return errors;
-  for (const section of ['source_config', 'destination_config'] as const) {
-    const cfg = (body as Record<string, unknown>)[section];
-    if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) continue;
-    for (const key of Object.keys(cfg)) {
-      if (CREDENTIAL_KEY.test(key)) errors.push({ path: `${section}.${key}`, message: CREDENTIAL_MESSAGE });
-    }
+/**
+ * The connector stage, once the shape is right: each config against its type's schema, then
+ * (only if those pass) the source connector's own static checks of the rows it would read.
+ */
+function checkConnectors(req: CreateMigrationRequest, ctx: z.RefinementCtx): void {
+  let failed = false;
+  for (const role of ['source', 'destination'] as const) {
+    const key = `${role}_config` as const;
+    const schema = definitionOf(req[`${role}_type`])![role]!.config;
+    const parsed = schema.safeParse(req[key]);
+    if (parsed.success) continue;
+    failed = true;
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...(issue as object), path: [key, ...issue.path] } as never);
   }
-  return errors;
+  if (failed) return;
+  for (const e of sourceSpecErrors(req)) ctx.addIssue({ code: 'custom', message: e.message, path: e.path.split('.') });
+}
+
+export const createMigrationSchema = migrationShape
+  .pipe(z.custom<CreateMigrationRequest>().superRefine(checkConnectors))
+  .meta({
+    id: 'CreateMigrationRequest',
+    example: {
+      name: 'Monthly Sales Migration',
+      source_type: 'SINGLESTORE',
+      source_config: { table: 'sales_data', query: "SELECT * FROM sales_data WHERE date >= '2024-01-01'" },
+      destination_type: 'HYDROLIX',
+      destination_config: { table: 'sales_history' },
+      options: { parallelism: 4 },
+    },
+  });
+
+/**
+ * The source rows as the connector reads them. `transform_query` runs on the source over the
+ * source rows, which it sees as `source` (a CTE), e.g. `SELECT id, UPPER(name) AS name FROM source`.
+ */
+export function sourceSpec(req: CreateMigrationRequest): SourceSpec {
+  const cfg = req.source_config;
+  const orderBy = cfg.order_by === undefined ? undefined : Array.isArray(cfg.order_by) ? cfg.order_by : [cfg.order_by];
+  let query = cfg.query;
+  if (req.transform_query) {
+    const base = query ?? `SELECT * FROM ${quoteIdentifierFor(req.source_type, cfg.table!)}`;
+    query = `WITH source AS (${base.trim().replace(/;\s*$/, '')}) ${req.transform_query.trim().replace(/;\s*$/, '')}`;
+  }
+  return { connection: cfg.connection, table: cfg.table, query, orderBy };
+}
+
+/** The source connector's own static checks (e.g. one read-only SELECT), before anything starts. */
+export function sourceSpecErrors(req: CreateMigrationRequest): FieldError[] {
+  const spec = sourceSpec(req);
+  if (req.transform_query) {
+    const own = sourceSpecError(req.source_type, { ...spec, query: req.transform_query });
+    if (own) return [{ path: 'transform_query', message: own.replace('source_config.query', 'transform_query') }];
+  }
+  const message = sourceSpecError(req.source_type, spec);
+  return message ? [{ path: req.transform_query ? 'transform_query' : 'source_config.query', message }] : [];
 }
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
+/** Every check a migration request gets before anything starts (createMigrationSchema). */
 export function validateCreateMigration(body: unknown): Validated<CreateMigrationRequest> {
-  const creds = credentialErrors(body);
   const parsed = createMigrationSchema.safeParse(body);
-  if (creds.length > 0) {
-    const others = parsed.success ? [] : fieldErrors(parsed.error).filter((e) => !creds.some((c) => c.path === e.path));
-    return { ok: false, errors: [...creds, ...others] };
-  }
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
 }
 
