@@ -6,6 +6,7 @@
  * delivered unchanged and fingerprints rows for the next run (BoundaryFilter).
  */
 import { Context } from '@temporalio/activity';
+import { mapColumns, renameWindow, type Mapped } from '../connectors/column-mapping';
 import type { CursorWindow, DestinationConnector, KeyRange, KeyTuple, Row, SourceConnector } from '../connectors/types';
 import type { ChunkHeartbeat, ChunkResult, CopyChunkInput } from '../workflows/types';
 import { BoundaryFilter } from './boundary-filter';
@@ -28,7 +29,7 @@ function landedWindow(input: CopyChunkInput): CursorWindow | undefined {
 type Start = ChunkHeartbeat & { resumedRows: number; landedTo?: KeyTuple };
 
 /** Where a chunk starts: its lower bound, its last heartbeat, or what the destination already holds. */
-async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Promise<Start> {
+async function resumePoint(input: CopyChunkInput, dst: DestinationConnector, m: Mapped): Promise<Start> {
   const ctx = Context.current();
   const beat = ctx.info.heartbeatDetails as ChunkHeartbeat | undefined;
   const start: Start = { ...beat, cursor: beat?.cursor ?? input.range.after, rows: beat?.rows ?? 0, resumedRows: 0 };
@@ -39,7 +40,7 @@ async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Pr
   // A first attempt with no heartbeat asks about earlier runs only, whose writes all precede its scheduling.
   const writtenBefore = !beat && ctx.info.attempt === 1 ? ctx.info.scheduledTimestampMs : undefined;
   const landed = await dst
-    .landedRows(input.destination.spec, input.schema, input.range, landedWindow(input), { writtenBefore })
+    .landedRows(m.spec, m.write, input.range, renameWindow(landedWindow(input), m), { writtenBefore })
     .finally(() => clearInterval(beating));
   ctx.log.info('chunk resumes', { chunk: input.chunkIndex, landedRows: landed.rows, heartbeatRows: start.rows });
   // Fewer rows visible than heartbeated means the destination is still indexing: trust the
@@ -61,14 +62,14 @@ async function resumePoint(input: CopyChunkInput, dst: DestinationConnector): Pr
  * one changed since the crashed attempt passed it was not delivered in this form, and the next run
  * must not skip it (an unchanged one is delivered again, which loses nothing).
  */
-async function accountLanded(input: CopyChunkInput, src: SourceConnector, filter: BoundaryFilter, progress: ChunkHeartbeat, upTo: KeyTuple, signal: AbortSignal) {
-  const keyIdx = keyIndexes(input.schema);
+async function accountLanded(input: CopyChunkInput, m: Mapped, src: SourceConnector, filter: BoundaryFilter, progress: ChunkHeartbeat, upTo: KeyTuple, signal: AbortSignal) {
+  const keyIdx = keyIndexes(m.read);
   const range: KeyRange = { after: progress.cursor, upTo };
   filter.collect = false;
-  for await (const batch of src.readData(input.source.spec, input.schema, range, { batchRows: ROW_BATCH_ROWS, signal })) {
+  for await (const batch of src.readData(input.source.spec, m.read, range, { batchRows: ROW_BATCH_ROWS, signal })) {
     if (batch.length === 0) continue;
     progress.rows += filter.rows(batch).length;
-    progress.cursor = keyOf(batch[batch.length - 1], keyIdx, input.schema);
+    progress.cursor = keyOf(batch[batch.length - 1], keyIdx, m.read);
   }
   filter.collect = true;
   Object.assign(progress, filter.tally());
@@ -84,14 +85,18 @@ async function accountLanded(input: CopyChunkInput, src: SourceConnector, filter
 export const TEXT_BATCH_ROWS = 20_000;
 export const ROW_BATCH_ROWS = 5_000;
 
-/** Text batches when both ends speak packed text rows for this schema (no value decoded in the worker). */
-async function speaksText(input: CopyChunkInput, src: SourceConnector, dst: DestinationConnector): Promise<boolean> {
-  if (!src.readText || !src.canReadText || !dst.writeText || !dst.acceptsText) return false;
-  return (await src.canReadText(input.source.spec, input.schema)) && (await dst.acceptsText(input.destination.spec, input.schema));
+/**
+ * Text batches when both ends speak packed text rows for this schema (no value decoded in the
+ * worker) and no cast needs converting values (column-mapping.ts: casts whose packed forms carry over keep it).
+ */
+async function speaksText(input: CopyChunkInput, m: Mapped, src: SourceConnector, dst: DestinationConnector): Promise<boolean> {
+  if (!src.readText || !src.canReadText || !dst.writeText || !dst.acceptsText || m.rowPath) return false;
+  return (await src.canReadText(input.source.spec, m.read)) && (await dst.acceptsText(m.spec, m.write));
 }
 
 async function copyRange(
   input: CopyChunkInput,
+  m: Mapped,
   src: SourceConnector,
   dst: DestinationConnector,
   progress: ChunkHeartbeat,
@@ -100,7 +105,7 @@ async function copyRange(
 ): Promise<void> {
   const ctx = Context.current();
   const range: KeyRange = { after: progress.cursor, upTo: input.range.upTo };
-  const text = await speaksText(input, src, dst);
+  const text = await speaksText(input, m, src, dst);
   const read = { batchRows: input.batchRows ?? (text ? TEXT_BATCH_ROWS : ROW_BATCH_ROWS), signal };
   // The cursor is the last key read: rows skipped before it need no writing.
   const landed = (rows: number, lastKey: KeyTuple) => {
@@ -110,25 +115,25 @@ async function copyRange(
     ctx.heartbeat({ ...progress });
   };
   // What a destination that settles lost answers may count as landed (see landedWindow).
-  const window = landedWindow(input);
+  const window = renameWindow(landedWindow(input), m);
   if (text) {
-    for await (const batch of readAhead(src.readText!(input.source.spec, input.schema, range, read))) {
+    for await (const batch of readAhead(src.readText!(input.source.spec, m.read, range, read))) {
       if (batch.rows === 0) continue;
       const out = filter ? filter.text(batch) : batch;
-      if (out.rows > 0) await dst.writeText!(input.destination.spec, input.schema, out, { window });
+      if (out.rows > 0) await dst.writeText!(m.spec, m.write, out, { window });
       batch.release?.();
       landed(out.rows, batch.lastKey);
     }
     return;
   }
-  const keyIdx = keyIndexes(input.schema);
+  const keyIdx = keyIndexes(m.read);
   // Unless the run fixed batch_rows, row pages are sized by bytes (see sized-rows.ts).
-  const pages = input.batchRows ? src.readData(input.source.spec, input.schema, range, read) : sizedRows(src, input.source.spec, input.schema, range, ROW_BATCH_ROWS, signal);
+  const pages = input.batchRows ? src.readData(input.source.spec, m.read, range, read) : sizedRows(src, input.source.spec, m.read, range, ROW_BATCH_ROWS, signal);
   for await (const batch of readAhead<Row[]>(pages)) {
     if (batch.length === 0) continue;
     const out = filter ? filter.rows(batch) : batch;
-    if (out.length > 0) await dst.writeData(input.destination.spec, input.schema, out, { window });
-    landed(out.length, keyOf(batch[batch.length - 1], keyIdx, input.schema));
+    if (out.length > 0) await dst.writeData(m.spec, m.write, m.convert ? out.map(m.convert) : out, { window });
+    landed(out.length, keyOf(batch[batch.length - 1], keyIdx, m.read));
   }
 }
 
@@ -140,15 +145,17 @@ export function copyChunkActivity(connectors: ConnectorCache) {
       connectors.source(source.type, source.spec.connection),
       connectors.destination(destination.type, destination.spec.connection),
     ]);
-    const { resumedRows, landedTo, ...start } = await resumePoint(input, dst);
+    // Skipped columns are not read; the destination sees its own names and cast types (column-mapping.ts).
+    const m = mapColumns(input.schema, destination.spec, dst.typing, { cursorColumn: source.spec.window?.column });
+    const { resumedRows, landedTo, ...start } = await resumePoint(input, dst, m);
     const progress: ChunkHeartbeat = { ...start };
-    const filter = input.boundary ? new BoundaryFilter(input.schema, input.boundary, start) : null;
+    const filter = input.boundary ? new BoundaryFilter(m.read, input.boundary, start) : null;
     // Heartbeat on a timer too, so one slow write (a destination backing off on 429/503)
     // is not mistaken for a dead worker.
     const keepAlive = setInterval(() => ctx.heartbeat({ ...progress }), 5_000);
     try {
-      if (filter && landedTo) await accountLanded(input, src, filter, progress, landedTo, ctx.cancellationSignal);
-      await copyRange(input, src, dst, progress, filter, ctx.cancellationSignal);
+      if (filter && landedTo) await accountLanded(input, m, src, filter, progress, landedTo, ctx.cancellationSignal);
+      await copyRange(input, m, src, dst, progress, filter, ctx.cancellationSignal);
       // Cancelled (workflow cancel, worker shutdown) is never "done": a partial chunk returned as
       // completed would be recorded as finished and its remaining rows never copied.
       ctx.cancellationSignal.throwIfAborted();

@@ -19,7 +19,8 @@ import type {
 import { PermanentError } from '../connectors/types';
 import { MAX_FINGERPRINTS } from '../workflows/incremental';
 import { stepBack } from './cursor-values';
-import type { CreateTableResult, SourceConnector, Tally } from '../connectors/types';
+import type { CreateTableResult, DestinationConnector, SourceConnector, Tally } from '../connectors/types';
+import { mapColumns, type Mapped } from '../connectors/column-mapping';
 import type { ConnectorCache } from './connector-cache';
 import { withHeartbeat } from './heartbeat';
 import { SLOW_PATH_WARNING, textPathBlocker } from './text-path';
@@ -31,6 +32,17 @@ function keyColumnsOf(schema: TableSchema) {
 
 function sourceTally(src: SourceConnector, spec: SourceSpec, schema: TableSchema): Promise<Tally> {
   return src.tally ? src.tally(spec, schema) : src.countRows(spec, schema).then((rows) => ({ rows, keySum: null }));
+}
+
+/**
+ * The copy-path line of a run's warnings, said before the copy: which column (or cast) keeps the
+ * rows off the packed path. Only when both ends speak packed rows: a pair that never does (e.g.
+ * into Hydrolix) would warn on every run. Shared with the dry-run plan.
+ */
+export async function copyPathWarning(src: SourceConnector, dst: DestinationConnector, source: SourceSpec, mapped: Mapped): Promise<string | null> {
+  if (!src.readText || !dst.writeText) return null;
+  const why = mapped.rowPath ?? (await textPathBlocker(src, dst, source, mapped.spec, mapped.read, mapped.write));
+  return why ? `${SLOW_PATH_WARNING}: ${why}` : null;
 }
 
 /** Chunks per migration are capped so the plan stays small in workflow state. */
@@ -104,14 +116,12 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     async createDestinationTable({ destination, schema, source }: CreateTableInput): Promise<CreateTableResult> {
       return withHeartbeat(async () => {
         const dst = await connectors.destination(destination.type, destination.spec.connection);
-        const created = await dst.createTable(destination.spec as DestinationSpec, schema);
-        if (!source) return created;
-        // Said before the copy: which column keeps the rows off the packed path. Only when both ends
-        // speak packed rows: a pair that never does (e.g. into Hydrolix) would warn on every run.
-        const src = await connectors.source(source.type, source.spec.connection);
-        if (!src.readText || !dst.writeText) return created;
-        const why = await textPathBlocker(src, dst, source.spec, destination.spec as DestinationSpec, schema);
-        return why ? { ...created, warnings: [...created.warnings, `${SLOW_PATH_WARNING}: ${why}`] } : created;
+        const src = source ? await connectors.source(source.type, source.spec.connection) : undefined;
+        // The column mapping is checked here, before anything is written (a mistake fails the run, naming the column).
+        const mapped = mapColumns(schema, destination.spec, dst.typing, { cursorColumn: source?.spec.window?.column });
+        const created = await dst.createTable(mapped.spec, mapped.write);
+        const path = src && source ? await copyPathWarning(src, dst, source.spec, mapped) : null;
+        return { ...created, warnings: [...mapped.warnings, ...created.warnings, ...(path ? [path] : [])] };
       });
     },
 
@@ -125,7 +135,8 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     async finishDestinationTable({ destination, schema }: FinishTableInput): Promise<string[]> {
       return withHeartbeat(async () => {
         const dst = await connectors.destination(destination.type, destination.spec.connection);
-        return (await dst.finishTable?.(destination.spec, schema))?.notes ?? [];
+        const m = mapColumns(schema, destination.spec, dst.typing);
+        return (await dst.finishTable?.(m.spec, m.write))?.notes ?? [];
       });
     },
 
@@ -137,7 +148,8 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     async finishAndTallyDestination({ destination, schema }: FinishTableInput): Promise<FinishedTable> {
       return withHeartbeat(async () => {
         const dst = await connectors.destination(destination.type, destination.spec.connection);
-        return (await dst.finishTable?.(destination.spec, schema, { tally: true })) ?? { notes: [], tally: null };
+        const m = mapColumns(schema, destination.spec, dst.typing);
+        return (await dst.finishTable?.(m.spec, m.write, { tally: true })) ?? { notes: [], tally: null };
       });
     },
 
@@ -184,17 +196,18 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     async verifyCounts({ source, destination, schema, rowsCopied, incremental, sourceTally: taken }: VerifyInput): Promise<Verification> {
       return withHeartbeat(async () => {
         const dst = await connectors.destination(destination.type, destination.spec.connection);
+        const m = mapColumns(schema, destination.spec, dst.typing);
         // Count and key checksum in one scan per end, both ends at once.
         const srcTally = async (): Promise<Tally> => taken ?? sourceTally(await connectors.source(source.type, source.spec.connection), source.spec, schema);
         const dstTally = (): Promise<Tally> =>
-          dst.tally ? dst.tally(destination.spec, schema) : dst.countRows(destination.spec).then((rows) => ({ rows, keySum: null }));
+          dst.tally ? dst.tally(m.spec, m.write) : dst.countRows(m.spec).then((rows) => ({ rows, keySum: null }));
         const [s, first] = await Promise.all([srcTally(), dstTally()]);
         let d = first;
         if (incremental) return compareTallies(s, d, rowsCopied);
         // Keys short of the source: the destination may still be indexing. One with a tally knows its own
         // delay (Hydrolix: the table's partition timers) and recounts until the keys are there or it has passed.
         const short = (t: Tally) => (t.distinctKeys ?? t.rows) < s.rows;
-        if (short(d) && dst.tally) d = await dst.tally(destination.spec, schema, { expectRows: s.rows });
+        if (short(d) && dst.tally) d = await dst.tally(m.spec, m.write, { expectRows: s.rows });
         for (let i = 1; i < VERIFY_ATTEMPTS && short(d) && !dst.tally; i++) {
           await sleep(500 * 2 ** i);
           d = await dstTally();

@@ -7,18 +7,22 @@ import type { DestinationConnector, DestinationSpec, SourceConnector, SourceSpec
 /** The warning a migration carries when its rows take the row path. */
 export const SLOW_PATH_WARNING = 'rows decoded in the worker (slower path)';
 
-/** Why rows of `schema` cannot travel as packed rows from `src` to `dst`, or null when they can. */
+/**
+ * Why rows of `schema` cannot travel as packed rows from `src` to `dst`, or null when they can.
+ * `written`: the destination's view of the rows when a column mapping renames or casts them.
+ */
 export async function textPathBlocker(
   src: SourceConnector,
   dst: DestinationConnector,
   source: SourceSpec,
   destination: DestinationSpec,
   schema: TableSchema,
+  written: TableSchema = schema,
 ): Promise<string | null> {
   if (!src.readText || !src.canReadText) return `the ${src.type} source reads no packed rows`;
   if (!dst.writeText || !dst.acceptsText) return `the ${dst.type} destination writes no packed rows`;
   const fromSource = src.textPathBlocker ? await src.textPathBlocker(source, schema) : (await src.canReadText(source, schema)) ? null : `the ${src.type} source cannot read this row set as packed rows`;
   if (fromSource) return fromSource;
-  if (dst.textPathBlocker) return dst.textPathBlocker(destination, schema);
-  return (await dst.acceptsText(destination, schema)) ? null : `the ${dst.type} destination cannot write this table from packed rows`;
+  if (dst.textPathBlocker) return dst.textPathBlocker(destination, written);
+  return (await dst.acceptsText(destination, written)) ? null : `the ${dst.type} destination cannot write this table from packed rows`;
 }

@@ -46,9 +46,9 @@ export interface Mapped {
   /** The destination spec with source names in its options translated (Hydrolix timestamp_column). */
   spec: DestinationSpec;
   columns: MappedColumn[];
-  /** Row conversion for casts the packed forms cannot carry; null when rows pass unchanged. */
+  /** Conversion of decoded rows for the casts; null when rows pass unchanged. */
   convert: ((row: Row) => Row) | null;
-  /** Why rows take the row path because of a cast, or null. */
+  /** Why rows take the row path because of a cast (its packed form does not carry over), or null. */
   rowPath: string | null;
   warnings: string[];
   /** Source name → destination name (renamed or not) for the written columns. */
@@ -61,7 +61,14 @@ export interface MappingContext {
   cursorColumn?: string;
 }
 
+/**
+ * `convert`: the canonical value of `to` from one of `from`, applied to decoded rows (null: the same value);
+ * `packed`: the packed form of `from` is already a packed form of `to`, so packed rows carry it unchanged.
+ */
 type Conversion = { convert: ((v: Value) => Value) | null; packed: boolean; warning?: string } | { refused: string };
+
+const toText = (v: Value): Value => (v === null ? null : String(v));
+const toNumber = (v: Value): Value => (v === null ? null : Number(v));
 
 const INTEGRAL = new Set(['int', 'year', 'boolean', 'bit']);
 const describeType = (t: ColumnType): string => {
@@ -69,7 +76,7 @@ const describeType = (t: ColumnType): string => {
     case 'int': return `${t.unsigned ? 'unsigned ' : ''}${t.bits}-bit integer`;
     case 'decimal': return `decimal(${t.precision},${t.scale})`;
     case 'float': return `${t.bits}-bit float`;
-    case 'string': return t.maxLength !== undefined ? `string(${t.maxLength})` : 'string';
+    case 'string': return 'text';
     case 'datetime': return t.utc ? 'timestamp with time zone' : 'timestamp';
     default: return t.kind;
   }
@@ -118,9 +125,9 @@ export function conversion(from: ColumnType, to: ColumnType): Conversion {
           : undefined;
       if (f === 'binary') return { refused: 'binary values are not text (keep the column as bytes, or skip it)' };
       // Canonical text, which is also the packed form of these kinds.
-      if (['int', 'year', 'boolean', 'decimal', 'date', 'time', 'string', 'enum', 'set'].includes(f)) return { convert: null, packed: true, warning: cut };
+      if (['int', 'year', 'boolean', 'decimal', 'date', 'time', 'string', 'enum', 'set'].includes(f)) return { convert: toText, packed: true, warning: cut };
       // Packed forms of these differ from their text (float spellings, epoch seconds, BIT bytes, JSON as stored).
-      return { convert: (v) => (v === null ? null : String(v)), packed: false, warning: cut };
+      return { convert: toText, packed: false, warning: cut };
     }
     case 'int': {
       const src = sourceIntRange(from);
@@ -132,7 +139,7 @@ export function conversion(from: ColumnType, to: ColumnType): Conversion {
       if (src) {
         const widening = src[0] >= lo && src[1] <= hi && f !== 'bit';
         return {
-          convert: widening ? null : (v) => (v === null ? null : check(v, BigInt(v as string | number))),
+          convert: (v) => (v === null ? null : check(v, BigInt(v as string | number))),
           packed: widening,
           warning: widening ? undefined : `values outside ${describeType(to)} fail the copy`,
         };
@@ -146,12 +153,12 @@ export function conversion(from: ColumnType, to: ColumnType): Conversion {
       if (f === 'decimal') {
         if (from.scale > to.scale) return { refused: `decimal(${from.precision},${from.scale}) would be rounded to ${to.scale} decimal places` };
         const fits = intDigits(from) <= intDigits(to);
-        return fits ? same : { convert: (v) => fitDecimal(v, to), packed: false, warning: `values with more than ${intDigits(to)} integer digits fail the copy` };
+        return fits ? { convert: toText, packed: true } : { convert: (v) => fitDecimal(v, to), packed: false, warning: `values with more than ${intDigits(to)} integer digits fail the copy` };
       }
       const src = sourceIntRange(from);
       if (src && f !== 'bit') {
         const digits = Math.max(src[0].toString().replace('-', '').length, src[1].toString().length);
-        return digits <= intDigits(to) ? same : { convert: (v) => fitDecimal(v, to), packed: false, warning: `values with more than ${intDigits(to)} digits fail the copy` };
+        return digits <= intDigits(to) ? { convert: toText, packed: true } : { convert: (v) => fitDecimal(v, to), packed: false, warning: `values with more than ${intDigits(to)} digits fail the copy` };
       }
       return { refused: `${describeType(from)} values are not exact decimals` };
     }
@@ -160,13 +167,12 @@ export function conversion(from: ColumnType, to: ColumnType): Conversion {
       if (INTEGRAL.has(f) || f === 'decimal') {
         const exact = (f === 'int' && from.bits <= 32) || (f === 'decimal' && from.precision <= 15) || f === 'year' || f === 'boolean';
         const warning = exact && to.bits === 64 ? undefined : `values beyond ${to.bits === 64 ? 15 : 6} significant digits are rounded`;
-        if (f === 'bit') return { convert: (v) => (v === null ? null : Number(v)), packed: false, warning };
-        return { convert: null, packed: true, warning };
+        return { convert: toNumber, packed: f !== 'bit', warning };
       }
       return { refused: `${describeType(from)} values are not numbers` };
     }
     case 'boolean':
-      if (f === 'boolean' || f === 'int') return { convert: null, packed: true, warning: f === 'int' ? 'values other than 0 and 1 fail the copy' : undefined };
+      if (f === 'boolean' || f === 'int') return { convert: toNumber, packed: true, warning: f === 'int' ? 'values other than 0 and 1 fail the copy' : undefined };
       return { refused: `${describeType(from)} values are not 0/1` };
     case 'date':
       if (f === 'date') return same;
@@ -255,10 +261,8 @@ export function mapColumns(schema: TableSchema, spec: DestinationSpec, typing: D
       const how = conversion(col.type, to);
       if ('refused' in how) throw new ColumnMappingError(col.name, `${col.name} (${col.sourceType}) cannot be cast to ${rule.cast}: ${how.refused}`);
       if (how.warning) warnings.push(`column ${col.name} (${col.sourceType}) cast to ${rule.cast}: ${how.warning}`);
-      if (!how.packed) {
-        convert = how.convert;
-        onRowPath.push(`${col.name} → ${rule.cast}`);
-      }
+      convert = how.convert;
+      if (!how.packed) onRowPath.push(`${col.name} → ${rule.cast}`);
       type = to;
     }
     converters.push(convert);
@@ -293,4 +297,9 @@ export function mapColumns(schema: TableSchema, spec: DestinationSpec, typing: D
     warnings,
     nameOf,
   };
+}
+
+/** A cursor window as the destination names its column (landedRows, settling a lost write). */
+export function renameWindow<W extends { column: string }>(window: W | undefined, m: Pick<Mapped, 'nameOf'>): W | undefined {
+  return window && { ...window, column: m.nameOf(window.column) };
 }
