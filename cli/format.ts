@@ -38,7 +38,7 @@ export function outcomeLine(m: MigrationView): string {
     const check = v ? (v.ok ? `verified: ${count(v.source_rows)} source rows = ${count(v.destination_rows)} destination rows` : `verification FAILED`) : 'not verified';
     return `completed: ${count(m.rows_copied)} rows copied in ${duration(elapsed(m))}${m.target ? ` into ${m.target}` : ''}; ${check}`;
   }
-  if (m.status === 'failed') return `failed in phase ${m.phase}: ${m.error ?? 'no error recorded'}`;
+  if (m.status === 'failed') return `failed: ${m.error ?? 'no error recorded'}`;
   return `${m.status}${m.error ? `: ${m.error}` : ''}`;
 }
 

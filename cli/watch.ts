@@ -47,8 +47,9 @@ export async function watchMigration(client: ApiClient, id: string, o: WatchOpti
         view.show(m);
         if (TERMINAL.has(m.status)) {
           view.stop();
-          if (m.status === 'completed') o.out.write(`${outcomeLine(m)}\n`);
-          else o.err.write(`${outcomeLine(m)}\n`);
+          // With --json the last line already holds the outcome; a failure is also said on stderr.
+          if (m.status !== 'completed') o.err.write(`${outcomeLine(m)}\n`);
+          else if (!o.json) o.out.write(`${outcomeLine(m)}\n`);
           return m.status === 'completed' ? EXIT.ok : EXIT.failed;
         }
       }
