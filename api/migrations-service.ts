@@ -16,6 +16,7 @@ import { temporal } from '@temporalio/proto';
 import type { ChunkHeartbeat, MigrationInput, MigrationState, Progress } from '../workflows/types';
 import { MIGRATION_WORKFLOW } from '../workflows/types';
 import { pendingProgress, SEARCH_ATTRIBUTES } from '../workflows/published';
+import { runDetails, runSummary } from '../workflows/metadata';
 import { type InFlight, type MigrationMemo, migrationView, type StatusInputs } from './migration-view';
 import { type ListFilter, listQuery, literal, needsSearchAttributes, ownRuns, runsQuery } from './migration-query';
 import { LIST_PAGE_SIZE, type MigrationView } from './schemas';
@@ -95,8 +96,8 @@ export class MigrationsService {
   }
 
   /** The search attributes a run of this migration starts with (none when they are not registered). */
-  async searchAttributesFor(input: MigrationInput): Promise<SearchAttributePair[] | undefined> {
-    return (await this.searchAttributesAvailable()) ? migrationSearchAttributes(input) : undefined;
+  async searchAttributesFor(input: MigrationInput, scheduleId?: string): Promise<SearchAttributePair[] | undefined> {
+    return (await this.searchAttributesAvailable()) ? migrationSearchAttributes(input, scheduleId) : undefined;
   }
 
   async start(input: MigrationInput): Promise<MigrationView> {
@@ -114,6 +115,7 @@ export class MigrationsService {
       args: [input],
       memo: memo as unknown as Record<string, unknown>,
       ...(typedSearchAttributes ? { typedSearchAttributes } : {}),
+      ...runMetadata(input),
     });
     // Just started: nothing to ask the workflow yet, and no reason to wait for a worker.
     return migrationView({ id: input.migrationId, temporalStatus: 'RUNNING', memo, startTime: new Date(), now: Date.now(), runs: 1 });
@@ -214,7 +216,8 @@ export class MigrationsService {
     };
     // The new run publishes from its first step on; until then it shows what it carries, not the last run's end.
     const memo: MigrationMemo = { ...(desc.memo as unknown as MigrationMemo), progress: pendingProgress(carried) };
-    const typedSearchAttributes = await this.searchAttributesFor(last.input);
+    const typedSearchAttributes = await this.searchAttributesFor(last.input, memo.schedule_id);
+    const scheduleName = (desc.memo as { schedule_definition?: { name?: string } } | undefined)?.schedule_definition?.name;
     try {
       await this.client.workflow.start(MIGRATION_WORKFLOW, {
         workflowId: id,
@@ -222,6 +225,7 @@ export class MigrationsService {
         args: [{ ...last.input, carried }],
         memo: memo as unknown as Record<string, unknown>,
         ...(typedSearchAttributes ? { typedSearchAttributes } : {}),
+        ...runMetadata(last.input, scheduleName),
       });
     } catch (err) {
       // Two retries at once: the other one started the new run.
@@ -359,13 +363,22 @@ export class MigrationsService {
 }
 
 /** What a run starts with: its filters' values, and `pending` until its first step. */
-export function migrationSearchAttributes(input: MigrationInput): SearchAttributePair[] {
-  return [
+export function migrationSearchAttributes(input: MigrationInput, scheduleId?: string): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [
     { key: SEARCH_ATTRIBUTES.name, value: input.name },
+    { key: SEARCH_ATTRIBUTES.status, value: 'pending' },
     { key: SEARCH_ATTRIBUTES.sourceType, value: input.source.type },
     { key: SEARCH_ATTRIBUTES.destinationType, value: input.destination.type },
-    { key: SEARCH_ATTRIBUTES.status, value: 'pending' },
+    { key: SEARCH_ATTRIBUTES.destinationTable, value: input.destination.spec.table },
   ];
+  if (input.source.spec.table) pairs.push({ key: SEARCH_ATTRIBUTES.sourceTable, value: input.source.spec.table });
+  if (scheduleId) pairs.push({ key: SEARCH_ATTRIBUTES.scheduleId, value: scheduleId });
+  return pairs;
+}
+
+/** The run's user metadata in the Web UI: summary (name, source → destination) and details (query, options, target). */
+export function runMetadata(input: MigrationInput, scheduleName?: string): { staticSummary: string; staticDetails: string } {
+  return { staticSummary: runSummary(input, scheduleName), staticDetails: runDetails(input) };
 }
 
 interface RunsOf {

@@ -15,7 +15,8 @@ import {
 } from '@temporalio/client';
 import { MIGRATION_WORKFLOW, type MigrationInput } from '../workflows/types';
 import { toMigrationInput } from './migration-input';
-import { migrationSearchAttributes, MigrationNotFound, type MigrationsService } from './migrations-service';
+import { TEMPLATE_SCHEDULE_PREFIX } from './templates-service';
+import { migrationSearchAttributes, MigrationNotFound, type MigrationsService, runMetadata } from './migrations-service';
 import { pendingProgress, type PublishedProgress } from '../workflows/published';
 import {
   type BackfillRequest,
@@ -108,8 +109,8 @@ export class SchedulesService {
   async list(): Promise<ScheduleView[]> {
     const ids: string[] = [];
     for await (const s of this.client.schedule.list({ pageSize: LIST_LIMIT })) {
-      // Only schedules that start migrations (the namespace may hold others).
-      if (s.action?.workflowType === MIGRATION_WORKFLOW) ids.push(s.scheduleId);
+      // Only schedules that start migrations (the namespace may hold others), not templates.
+      if (s.action?.workflowType === MIGRATION_WORKFLOW && !isTemplate(s.scheduleId)) ids.push(s.scheduleId);
       if (ids.length >= LIST_LIMIT) break;
     }
     // Listing is eventually consistent: a just-deleted schedule may still be listed.
@@ -202,6 +203,8 @@ export class SchedulesService {
   }
 
   private async describe(id: string): Promise<ScheduleDescription> {
+    // A template (api/templates-service.ts) is a paused schedule too, but not a recurring migration.
+    if (isTemplate(id)) throw new ScheduleNotFound(id);
     const desc = await notFoundAs(id, () => this.handle(id).describe());
     // Only Epic Shelter's schedules: ones that start our migration workflow on our task queue.
     if (desc.action.workflowType !== MIGRATION_WORKFLOW || desc.action.taskQueue !== this.taskQueue) throw new ScheduleNotFound(id);
@@ -240,7 +243,9 @@ export class SchedulesService {
       args: [input],
       memo: memo as unknown as Record<string, unknown>,
       // Runs carry the migration search attributes (list filters) when they are registered.
-      ...(withAttributes ? { typedSearchAttributes: migrationSearchAttributes(input) } : {}),
+      ...(withAttributes ? { typedSearchAttributes: migrationSearchAttributes(input, scheduleId) } : {}),
+      // The action's summary names the schedule (`temporal schedule describe`, the UI's schedule page) and every run it starts.
+      ...runMetadata(input, definition.name),
     };
   }
 
@@ -278,6 +283,10 @@ export class SchedulesService {
       updated_at: (desc.info.lastUpdatedAt ?? desc.info.createdAt).toISOString(),
     };
   }
+}
+
+function isTemplate(scheduleId: string): boolean {
+  return scheduleId.startsWith(TEMPLATE_SCHEDULE_PREFIX);
 }
 
 function inputOf(desc: ScheduleDescription): MigrationInput | undefined {

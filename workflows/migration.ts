@@ -4,12 +4,13 @@
  * every byte moves inside activities.
  */
 import {
+  type ActivityInterfaceFor,
   ApplicationFailure,
   ContinueAsNew,
   continueAsNew,
   defineQuery,
   isCancellation,
-  patched,
+  type LocalActivityInterfaceFor,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -29,13 +30,15 @@ import {
   type Progress,
 } from './types';
 import { fingerprintCount, MAX_FINGERPRINTS } from './incremental';
+import { chunkSummary, STEP_SUMMARIES } from './metadata';
+import { applyNews, chunkFinished, NEWS_SIGNAL_DESCRIPTION, newNewsBoard, newsSignal } from './news';
 import { progressPublisher } from './publish';
 
 type Activities = ReturnType<typeof createActivities>;
 
 const NON_RETRYABLE = ['PermanentError'];
 
-/** Setup steps: quick, retried a few times for transient network trouble. */
+/** Steps after the copy (verification, the schedule's mark): quick, retried a few times for transient network trouble. */
 const setup = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   // Setup activities beat every 5 s (withHeartbeat): a dead worker is noticed in 20 s.
@@ -44,10 +47,10 @@ const setup = proxyActivities<Activities>({
 });
 
 /**
- * The same setup steps as local activities: run by the worker inside the workflow task, so the
- * four steps before the copy cost no server round trip each (1M-row run: ~0.1 s of ~2.9 s). They
- * are short and idempotent; a worker that dies in one is noticed by the workflow task timeout,
- * and the next worker runs it again. They show in the Web UI as local-activity markers.
+ * The setup steps before the copy, as local activities: run by the worker inside the workflow
+ * task, so they cost no server round trip each (1M-row run: ~0.1 s of ~2.9 s). They are short and
+ * idempotent; a worker that dies in one is noticed by the workflow task timeout, and the next
+ * worker runs it again. They show in the Web UI as local-activity markers, with their summaries.
  */
 const localSetup = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 minutes',
@@ -88,6 +91,16 @@ export const progressQuery = defineQuery<Progress>('progress');
 /** Everything a retry needs to resume: the input and the full state (see api retry). */
 export const resumeQuery = defineQuery<{ input: MigrationInput; state: MigrationState }>('resume');
 
+/** A step's activity with its summary (shown on its event and timeline bar in the Web UI). */
+function step<K extends keyof Activities & keyof typeof STEP_SUMMARIES>(
+  proxy: ActivityInterfaceFor<Activities> | LocalActivityInterfaceFor<Activities>,
+  name: K,
+  ...args: Parameters<Activities[K]>
+): Promise<Awaited<ReturnType<Activities[K]>>> {
+  const fn = proxy[name] as unknown as { executeWithOptions(options: { summary: string }, args: unknown[]): Promise<Awaited<ReturnType<Activities[K]>>> };
+  return fn.executeWithOptions({ summary: STEP_SUMMARIES[name] }, args);
+}
+
 export function progressOf(state: MigrationState, now: number): Progress {
   const copyMs = state.copyMsBefore + (state.copyStartedAt !== undefined ? now - state.copyStartedAt : 0);
   return {
@@ -112,60 +125,65 @@ export function progressOf(state: MigrationState, now: number): Progress {
 
 export async function migrationWorkflow(input: MigrationInput): Promise<Progress> {
   const state: MigrationState = input.carried ?? initialState();
-  setHandler(progressQuery, () => progressOf(state, Date.now()));
-  setHandler(resumeQuery, () => ({ input: { ...input, carried: undefined }, state }));
+  const board = newNewsBoard();
+  const publish = progressPublisher(state, board);
+  setHandler(progressQuery, () => progressOf(state, Date.now()), {
+    description: 'Phase, rows and chunks done, rows/s, target, warnings, verification (finished chunks only; the API adds heartbeats).',
+  });
+  setHandler(resumeQuery, () => ({ input: { ...input, carried: undefined }, state }), {
+    description: "The run's input and full state: what a retry carries into its new run (POST /api/migrations/{id}/retry).",
+  });
+  setHandler(
+    newsSignal,
+    (news) => {
+      applyNews(board, state, news);
+      publish.details();
+    },
+    { description: NEWS_SIGNAL_DESCRIPTION },
+  );
   const endpoints = { source: input.source, destination: input.destination };
-  // Histories recorded before runs published their progress replay without those updates.
-  const publish = progressPublisher(state, patched('publish-progress'));
 
   try {
-    // Histories recorded before setup ran locally replay with the setup activities they scheduled.
-    const prepare = patched('local-setup') ? localSetup : setup;
     if (!state.schema) {
-      // Histories recorded before these steps had a short timeout replay with the long one.
-      const quick = prepare === localSetup && patched('short-setup-timeout') ? quickSetup : prepare;
       state.phase = 'connecting';
       publish();
-      const servers = await quick.checkConnections(endpoints);
+      const servers = await step(quickSetup, 'checkConnections', endpoints);
       state.sourceServer = servers.sourceServer;
       state.destinationServer = servers.destinationServer;
 
       state.phase = 'reading_schema';
       publish();
-      state.schema = await quick.readSourceSchema(input.source);
+      state.schema = await step(quickSetup, 'readSourceSchema', input.source);
     }
     const schema = state.schema;
     if (input.options.mode === 'incremental' && !state.window) {
       state.phase = 'planning';
       publish();
-      // Histories recorded before inclusive windows replay with windows starting strictly after the mark.
-      const inclusive = patched('inclusive-window');
       const mark = input.options.highWaterMark ?? null;
-      const { keepFrom, keepRows, ...window } = await prepare.incrementalWindow({
+      const { keepFrom, keepRows, ...window } = await step(localSetup, 'incrementalWindow', {
         source: input.source,
         schema,
         column: input.options.cursorColumn!,
         after: mark,
-        ...(inclusive ? { inclusive, lookback: input.options.lookback } : {}),
+        inclusive: true,
+        lookback: input.options.lookback,
       });
       state.window = window;
-      if (inclusive) {
-        state.bounds = { mark, keepFrom: keepFrom ?? null, keepRows: keepRows ?? 0, lookback: input.options.lookback ?? null };
-        state.rowsSkipped = 0;
-        state.seen = '';
-      }
+      state.bounds = { mark, keepFrom: keepFrom ?? null, keepRows: keepRows ?? 0, lookback: input.options.lookback ?? null };
+      state.rowsSkipped = 0;
+      state.seen = '';
     }
     // The row set this run copies: everything, or the incremental window.
     const source = state.window ? { ...input.source, spec: { ...input.source.spec, window: state.window } } : input.source;
     if (!state.plan) {
       state.phase = 'planning';
       publish();
-      state.plan = await prepare.planChunks({ source, schema, chunkRows: input.options.chunkRows, parallelism: input.options.parallelism });
+      state.plan = await step(localSetup, 'planChunks', { source, schema, chunkRows: input.options.chunkRows, parallelism: input.options.parallelism });
     }
     if (!state.target) {
       state.phase = 'creating_table';
       publish();
-      const created = await prepare.createDestinationTable({ destination: input.destination, schema, source: input.source });
+      const created = await step(localSetup, 'createDestinationTable', { destination: input.destination, schema, source: input.source });
       state.target = created.target;
       state.destinationPreexisted = !created.created;
       state.warnings.push(...created.warnings);
@@ -189,9 +207,10 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
       while (pending.length > 0 && !shouldRollOver()) {
         const chunkIndex = pending.shift()!;
         if (!state.inFlight.includes(chunkIndex)) state.inFlight.push(chunkIndex);
-        const result = await copy.copyChunk({
+        const range = chunkRange(plan, chunkIndex);
+        const result = await copy.copyChunk.executeWithOptions({ summary: chunkSummary(chunkIndex, chunkCount(plan), range) }, [{
           chunkIndex,
-          range: chunkRange(plan, chunkIndex),
+          range,
           source,
           destination: input.destination,
           schema,
@@ -210,8 +229,9 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
                 },
               }
             : {}),
-        });
+        }]);
         state.doneChunks[chunkIndex] = result.rows;
+        chunkFinished(board, chunkIndex);
         state.inFlight = state.inFlight.filter((i) => i !== chunkIndex);
         state.rowsCopied += result.rows;
         if (state.bounds) collectFingerprints(state, result.skipped ?? 0, result.seen ?? '');
@@ -232,24 +252,13 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     state.copyMsBefore += Date.now() - (state.copyStartedAt ?? Date.now());
     state.copyStartedAt = undefined;
 
-    // Histories recorded before these steps replay without them.
-    const finishing = patched('finish-table');
-    // The source half of verification needs nothing from the destination: taken while planning
-    // (plans recorded since), else by tallySource while PostgreSQL builds its key.
-    const early = patched('tally-during-finish');
-    // The destination half is taken during the build too: with both halves in hand, verification
-    // needs no further activity (1M rows: ~0.25 s less).
-    const fused = patched('tally-in-finish');
-    if (finishing) state.phase = 'finishing';
+    // The source half of verification was taken while planning; the destination half is taken
+    // while the destination finishes (PostgreSQL builds its key): with both in hand, verification
+    // needs no further activity.
+    state.phase = 'finishing';
     publish();
-    const finishTable = (): Promise<FinishedTable> =>
-      fused
-        ? finish.finishAndTallyDestination({ destination: input.destination, schema })
-        : finish.finishDestinationTable({ destination: input.destination, schema }).then((notes) => ({ notes, tally: null }));
-    const [finished, sourceTally] = await Promise.all([
-      finishing ? finishTable() : { notes: [], tally: null },
-      plan.tally ?? (early ? setup.tallySource({ source, schema }) : undefined),
-    ]);
+    const finished: FinishedTable = await step(finish, 'finishAndTallyDestination', { destination: input.destination, schema });
+    const sourceTally = plan.tally;
     state.warnings.push(...finished.notes);
 
     state.phase = 'verifying';
@@ -260,17 +269,16 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     // An incremental run accounts for every row it read in its window: copied, or skipped as delivered before.
     const rowsRead = state.rowsCopied + (state.rowsSkipped ?? 0);
     const windowCopied = state.window ? rowsRead : undefined;
-    const agreed = sourceTally && finished.tally ? compareTallies(sourceTally, finished.tally, windowCopied) : null;
+    const agreed = finished.tally ? compareTallies(sourceTally, finished.tally, windowCopied) : null;
+    // The planning tally may be stale by now: verifyCounts counts the source again.
     state.verification = agreed?.ok
       ? agreed
-      : await setup.verifyCounts({
+      : await step(setup, 'verifyCounts', {
           source,
           destination: input.destination,
           schema,
           rowsCopied: state.window ? rowsRead : state.rowsCopied,
           incremental: state.window !== undefined,
-          // A planning tally may be stale by now: verifyCounts counts the source again.
-          sourceTally: plan.tally ? undefined : sourceTally,
         });
     const changed = sourceChangedDuringRun(state);
     if (changed) {
@@ -293,7 +301,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     // A scheduled incremental run hands its high-water mark to the next run through the schedule.
     const scheduleId = (workflowInfo().memo as { schedule_id?: string } | undefined)?.schedule_id;
     if (scheduleId && state.window && state.window.upTo !== null) {
-      await setup.advanceScheduleMark({
+      await step(setup, 'advanceScheduleMark', {
         scheduleId,
         highWaterMark: state.window.upTo,
         ...(state.bounds && !state.seenOverflow ? { boundaryFingerprints: state.seen ?? '' } : {}),

@@ -14,20 +14,34 @@ import { chunkCount, initialState } from './types';
 export const PROGRESS_MEMO = 'progress';
 
 /**
- * Search attributes of migration runs. They must be registered in the namespace before a run
- * carries them: the dev server does it at start (`--search-attribute`, scripts/lib/dev-server.ts),
- * the API registers missing ones through the operator service (api/search-attributes.ts).
+ * Search attributes of migration runs: the one list every setup registers (the dev server at start,
+ * `--search-attribute`, scripts/lib/dev-server.ts; a cluster through the operator service,
+ * api/search-attributes.ts). A run carries them from its start; the workflow keeps
+ * `MigrationStatus` current, so `MigrationStatus='failed' AND SourceType='SINGLESTORE'` finds runs.
  */
 export const SEARCH_ATTRIBUTES = {
   /** Full text: `MigrationName = 'sales'` matches every name holding the word "sales". */
   name: defineSearchAttributeKey('MigrationName', SearchAttributeType.TEXT),
+  /** `pending` until the run's first step, `running`, then how it ended: `completed`, `failed`, `cancelled`. */
+  status: defineSearchAttributeKey('MigrationStatus', SearchAttributeType.KEYWORD),
   sourceType: defineSearchAttributeKey('SourceType', SearchAttributeType.KEYWORD),
   destinationType: defineSearchAttributeKey('DestinationType', SearchAttributeType.KEYWORD),
-  /** `pending` until the run's first step starts, then `running` (closed runs: see ExecutionStatus). */
-  status: defineSearchAttributeKey('MigrationStatus', SearchAttributeType.KEYWORD),
+  /** The source table as the request named it (absent for a query without a table). */
+  sourceTable: defineSearchAttributeKey('SourceTable', SearchAttributeType.KEYWORD),
+  /** The destination table as the request named it (without project or schema). */
+  destinationTable: defineSearchAttributeKey('DestinationTable', SearchAttributeType.KEYWORD),
+  /** Runs started by a schedule: its id (also in Temporal's own `TemporalScheduledById`). */
+  scheduleId: defineSearchAttributeKey('ScheduleId', SearchAttributeType.KEYWORD),
 } as const;
 
-export type PublishedStatus = 'pending' | 'running';
+/** What `MigrationStatus` holds: the API's status names. Terminated and timed-out runs keep their last one (see ExecutionStatus). */
+export type PublishedStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** The status a phase publishes. */
+export function publishedStatus(phase: Phase): PublishedStatus {
+  if (phase === 'pending' || phase === 'completed' || phase === 'failed' || phase === 'cancelled') return phase;
+  return 'running';
+}
 
 /**
  * A run's progress as of its last workflow task. Rows of chunks in flight are not in it: they come

@@ -72,9 +72,8 @@ export interface ChunkPlan {
   /**
    * The source's tally when planning (one scan gives the count and the key sum): verification
    * compares the destination with it, and counts the source again only when they differ.
-   * Absent in plans recorded before it existed.
    */
-  tally?: Tally;
+  tally: Tally;
 }
 
 export interface MigrationState {

@@ -100,6 +100,34 @@ export function bodyDetail(text: string): string {
   return out.length > 500 ? `${out.slice(0, 500)}…` : out;
 }
 
+/** A request about to wait before its next attempt, or one that went through after retries. */
+export interface RetryEvent {
+  what: string;
+  host: string;
+  /** The status that is retried (absent for a network failure, which has `code`). */
+  status?: number;
+  code?: string;
+  /** Wait before the next attempt (absent when `recovered`). */
+  delayMs?: number;
+  attempt: number;
+  recovered?: boolean;
+}
+
+let retryListener: ((e: RetryEvent) => void) | undefined;
+
+/** Sets the one listener told of retries and recoveries (activities/run-news.ts reports them to the run). */
+export function onRetryEvent(listener: ((e: RetryEvent) => void) | undefined): void {
+  retryListener = listener;
+}
+
+function tell(e: RetryEvent): void {
+  try {
+    retryListener?.(e);
+  } catch {
+    /* a listener never fails a request */
+  }
+}
+
 /**
  * undici client bound to one Hydrolix host: retries transient failures and never
  * lets a secret into an error message (`redact` scrubs anything the server echoes back).
@@ -169,12 +197,17 @@ export class HttpClient {
         const why = `Hydrolix ${req.what} at ${this.host} failed: ${code ?? this.redact(String((err as Error)?.message ?? err))}`;
         if (once && !(code && NOT_SENT_CODES.has(code))) throw new OutcomeUnknown(`${why} (no answer: it may have been processed)`);
         if (last || !code || !RETRYABLE_CODES.has(code)) throw new Error(why);
-        await this.sleep(backoffMs(attempt, this.policy));
+        const delayMs = backoffMs(attempt, this.policy);
+        tell({ what: req.what, host: this.host, code, delayMs, attempt });
+        await this.sleep(delayMs);
         continue;
       }
       if (once && isUnknownOutcomeStatus(res.status, res.headers)) return res;
+      if (!isRetryableStatus(res.status) && attempt > 0) tell({ what: req.what, host: this.host, status: res.status, attempt, recovered: true });
       if (last || !isRetryableStatus(res.status)) return res;
-      await this.sleep(backoffMs(attempt, this.policy, res.headers['retry-after']));
+      const delayMs = backoffMs(attempt, this.policy, res.headers['retry-after']);
+      tell({ what: req.what, host: this.host, status: res.status, delayMs, attempt });
+      await this.sleep(delayMs);
     }
   }
 

@@ -1,14 +1,9 @@
 /**
- * Histories recorded by earlier versions of the workflow replay against today's code without a
- * determinism error: runs in flight when a worker is upgraded keep the steps they started with
- * (the `patched()` gates in workflows/migration.ts). Fixtures are real runs of the end-to-end tests,
- * recorded with RECORD_HISTORY_DIR (test/support/migrations.ts): `remote-setup-*` by commit 81ee0cf
- * (setup as regular activities, source tallied during the key build, verifyCounts), `local-setup-*`
- * by the code that made setup local and took both tallies by the finish, `inclusive-window-*` by the code whose
- * incremental windows include the mark and skip fingerprinted rows (incremental runs only). Each set covers MariaDB → PostgreSQL,
- * incremental runs into both destinations, Hydrolix full copies, a failed run and a retried run that
- * carried its state.
- * `published-progress-*` (runs that publish their progress in the memo): a failed run, its retry, a reset run.
+ * Every released version's recorded histories replay against the current workflow code without a
+ * determinism error: a run a release started, still open when workers are upgraded, goes on under
+ * the new code. Fixtures live in test/fixtures/histories/v<release>/ (recorded by
+ * record-histories.test.ts when the release was cut, never re-recorded); a change to the workflow
+ * that breaks one must be versioned (README, Upgrades).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,14 +11,30 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { expect, it } from 'vitest';
 
-const DIR = join(__dirname, '..', 'fixtures', 'histories');
-// Binary protobuf (History.encode), as fetched from the server.
-const files = readdirSync(DIR).filter((f) => f.endsWith('.binpb'));
+const ROOT = join(__dirname, '..', 'fixtures', 'histories');
+const releases = readdirSync(ROOT).filter((d) => /^v\d+\.\d+\.\d+$/.test(d));
+const fixtures = releases.flatMap((release) =>
+  readdirSync(join(ROOT, release))
+    .filter((f) => f.endsWith('.binpb'))
+    .map((f) => ({ release, name: f.replace(/\.binpb$/, ''), file: join(ROOT, release, f) })),
+);
 
-it('replays every recorded history against the current workflow code', { timeout: 120_000 }, async () => {
-  expect(files.length).toBeGreaterThanOrEqual(12);
+it('replays every released history against the current workflow code', { timeout: 120_000 }, async () => {
+  expect(releases).toContain('v0.1.0');
+  // The release's scenarios: copies into both destinations, failed, retried, cancelled, continued as new, scheduled incremental.
+  expect(fixtures.filter((f) => f.release === 'v0.1.0').map((f) => f.name).sort()).toEqual([
+    'cancelled-run',
+    'continue-as-new-first-run',
+    'continue-as-new-last-run',
+    'continue-as-new-middle-run',
+    'failed-run',
+    'full-hydrolix-3-chunks',
+    'full-postgres-3-chunks',
+    'incremental-schedule-run',
+    'retried-run-carried-state',
+  ]);
   const bundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, '..', '..', 'workflows', 'index.ts'), logger: undefined });
-  const histories = files.map((f) => ({ workflowId: f.replace(/\.binpb$/, ''), history: temporal.api.history.v1.History.decode(readFileSync(join(DIR, f))) }));
+  const histories = fixtures.map((f) => ({ workflowId: `${f.release}/${f.name}`, history: temporal.api.history.v1.History.decode(readFileSync(f.file)) }));
   const failures: string[] = [];
   let replayed = 0;
   for await (const r of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
@@ -31,5 +42,5 @@ it('replays every recorded history against the current workflow code', { timeout
     if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
   }
   expect(failures).toEqual([]);
-  expect(replayed).toBe(files.length);
+  expect(replayed).toBe(fixtures.length);
 });
