@@ -2,7 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import type { ConnectorFactories } from '../registry';
 import { singlestoreDefinition } from './definition';
 import type { Env } from '../env';
-import type { ConnectionInfo, KeyRange, KeyTuple, KeyWalk, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, Tally, TextBatch } from '../types';
+import type { Catalog, ConnectionInfo, KeyRange, KeyTuple, KeyWalk, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, Tally, TextBatch } from '../types';
 import { readConfig, type SingleStoreConfig } from './config';
 import { takeRawRows } from './raw-rows';
 import { describeServer, detectFlavor, type Queryable, type RawRowStream, type ServerFlavor } from './flavor';
@@ -11,6 +11,7 @@ import { mapErrors } from '../map-errors';
 import * as reader from './read';
 import * as textReader from './read-text';
 import { describeSource, listTables } from './schema';
+import { listCatalogTables } from './catalog';
 
 export interface SingleStoreSourceOptions {
   /** Where zero-date notices go (default console.warn). */
@@ -56,6 +57,10 @@ export class SingleStoreSource implements SourceConnector {
   async getTables(): Promise<string[]> {
     return this.run((db) => listTables(db, this.config.database));
   }
+
+  readonly catalog: Catalog = {
+    listTables: (opts) => this.run((db) => listCatalogTables(db, this.config.database, opts)),
+  };
 
   async getSchema(spec: SourceSpec): Promise<TableSchema> {
     return this.run((db, server) => describeSource(db, this.config.database, spec, server.flavor));
