@@ -8,12 +8,13 @@
  * (measured: 150 MiB against 98 MiB with the same modules loaded). Types are checked separately
  * by `npm run typecheck`. Takes well under a second, so every entry point rebuilds first.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 import { ROOT } from './lib/processes';
 
-const RUNTIME_DIRS = ['workflows', 'activities', 'connectors', 'api', 'worker'];
+/** cli/ too: the `epic-shelter` command runs dist/cli/main.js when it is there (tsx is a development dependency). */
+const RUNTIME_DIRS = ['workflows', 'activities', 'connectors', 'api', 'worker', 'cli'].filter((d) => existsSync(join(ROOT, d)));
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

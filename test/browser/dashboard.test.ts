@@ -1,0 +1,208 @@
+/**
+ * The dashboard in headless Chromium against the real stack (Temporal dev server, worker, MariaDB,
+ * PostgreSQL, the API serving the built dashboard over HTTP), used as a person would: by labels,
+ * roles and button names. It also takes the README's screenshots (docs/screenshots/).
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mariadb, uniqueName } from '../support/mariadb';
+import { withPostgres } from '../support/postgres';
+import { api } from '../support/stack';
+import { type BrowserStack, eventually, SCREENSHOTS, startBrowserStack } from './browser-stack';
+
+const SMALL_ROWS = 20_000;
+/** Copied in pages of 10 rows, so a run lasts long enough to be cancelled from its page. */
+const SLOW_ROWS = 6_000;
+const small = uniqueName('ui_src');
+const slow = uniqueName('ui_slow');
+const pgTables: string[] = [];
+let env: BrowserStack;
+
+async function seed(table: string, rows: number) {
+  const db = await mariadb();
+  await db.query(
+    `CREATE TABLE \`${table}\` (id INT PRIMARY KEY, label VARCHAR(40) NOT NULL, amount DECIMAL(12,2) NOT NULL, created_at DATETIME NOT NULL)`,
+  );
+  await db.query(
+    `INSERT INTO \`${table}\` SELECT seq, CONCAT('item-', seq), seq * 1.25, TIMESTAMP('2024-01-01') + INTERVAL seq MINUTE FROM seq_1_to_${rows}`,
+  );
+  await db.end();
+}
+
+function pgTable(prefix: string): string {
+  const t = uniqueName(prefix);
+  pgTables.push(t);
+  return t;
+}
+
+beforeAll(async () => {
+  await seed(small, SMALL_ROWS);
+  await seed(slow, SLOW_ROWS);
+  env = await startBrowserStack('ui_project');
+}, 300_000);
+
+afterAll(async () => {
+  await env?.stop();
+  const db = await mariadb();
+  for (const t of [small, slow]) await db.query(`DROP TABLE IF EXISTS \`${t}\``);
+  await db.end();
+  await withPostgres(pgTables, async () => undefined);
+});
+
+/** Fills the new-migration form for `small` → PostgreSQL `dest`, up to the schema-mapping step. */
+async function fillNewMigration(page: Page, name: string, dest: string) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'New migration' }).click();
+  await page.getByRole('heading', { name: 'New migration' }).waitFor();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Source', { exact: true }).selectOption('SINGLESTORE');
+  const sourceTable = page.getByLabel('Source table', { exact: true });
+  // The catalog lists the table with the source's row estimate.
+  await eventually(async () => ((await sourceTable.locator('option', { hasText: small }).count()) > 0 ? true : undefined), 30_000, 'the catalog to list the table');
+  await sourceTable.selectOption(small);
+  await page.getByLabel('Destination', { exact: true }).selectOption('POSTGRES');
+  await page.getByLabel('Destination table', { exact: true }).fill(dest);
+  // The mapping step comes from the dry-run plan: each column with its destination type.
+  await page.getByRole('row').filter({ hasText: 'created_at' }).getByText(/timestamp/i).waitFor();
+}
+
+describe('dashboard', () => {
+  it('creates a MariaDB → PostgreSQL migration through the form with a renamed column, and shows it reach 100 % and verified', async () => {
+    const page = await env.newPage();
+    const dest = pgTable('ui_dest');
+    const name = `ui copy ${dest}`;
+    await fillNewMigration(page, name, dest);
+
+    await page.getByLabel('New name for label').fill('title');
+    await page.getByRole('button', { name: 'Preview plan' }).click();
+    // The plan follows the rename: its DDL creates the column under the new name.
+    const plan = page.getByTestId('plan');
+    await eventually(async () => ((await plan.textContent())?.includes('"title"') ? true : undefined), 30_000, 'the plan DDL to name "title"');
+    await page.getByLabel('New name for label').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'new-migration.png'), fullPage: false });
+
+    await page.getByRole('button', { name: 'Start migration' }).click();
+    await page.waitForURL(/\/migrations\/mig-/);
+    await expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
+
+    const bar = page.getByRole('progressbar', { name: 'Migration progress' });
+    const seen = new Set<number>();
+    await eventually(
+      async () => {
+        const v = Number(await bar.getAttribute('aria-valuenow'));
+        seen.add(v);
+        return v === 100 ? v : undefined;
+      },
+      180_000,
+      'the progress bar to reach 100',
+    );
+    await page.getByTestId('verification').getByText('Verified').waitFor();
+    expect(await page.getByTestId('verification').textContent()).toContain('20,000');
+    await page.screenshot({ path: join(SCREENSHOTS, 'migration.png'), fullPage: true });
+
+    await withPostgres([], async (pg) => {
+      const cols = await pg.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [dest]);
+      expect(cols.rows.map((r) => r.column_name)).toEqual(['id', 'title', 'amount', 'created_at']);
+      const rows = await pg.query(`SELECT count(*)::int AS n, count(DISTINCT title)::int AS titles, min(title) AS first FROM "${dest}"`);
+      expect(rows.rows[0]).toEqual({ n: SMALL_ROWS, titles: SMALL_ROWS, first: 'item-1' });
+    });
+
+    // The list shows it, completed, with its rows.
+    await page.getByRole('link', { name: 'Migrations' }).first().click();
+    const row = page.getByRole('row').filter({ hasText: name });
+    await row.getByText('completed').waitFor();
+    expect(await row.textContent()).toContain('20,000 / 20,000');
+    await page.screenshot({ path: join(SCREENSHOTS, 'migrations.png'), fullPage: false });
+  });
+
+  it('cancels a running migration from its page and retries it to completion', async () => {
+    const dest = pgTable('ui_retry');
+    const started = await api(env.stack.app, 'POST', '/api/migrations', {
+      name: `ui cancel ${dest}`,
+      source_type: 'SINGLESTORE',
+      source_config: { table: slow },
+      destination_type: 'POSTGRES',
+      destination_config: { table: dest },
+      options: { batch_rows: 10, chunk_rows: 500, parallelism: 1 },
+    });
+    expect(started.status).toBe(201);
+    const page = await env.newPage();
+    await page.goto(`/migrations/${started.body.id}`);
+    const bar = page.getByRole('progressbar', { name: 'Migration progress' });
+    // Cancel once rows are moving.
+    await eventually(async () => (Number(await bar.getAttribute('aria-valuenow')) > 0 ? true : undefined), 120_000, 'copying to start');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Retry' }).waitFor({ timeout: 60_000 });
+    const cancelled = (await api(env.stack.app, 'GET', `/api/migrations/${started.body.id}`)).body;
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.progress).toBeLessThan(100);
+
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await eventually(async () => (Number(await bar.getAttribute('aria-valuenow')) === 100 ? true : undefined), 240_000, 'the retried run to reach 100');
+    await page.getByTestId('verification').getByText('Verified').waitFor();
+    const done = (await api(env.stack.app, 'GET', `/api/migrations/${started.body.id}`)).body;
+    expect(done).toMatchObject({ status: 'completed', rows_copied: SLOW_ROWS });
+    expect(done.runs).toBeGreaterThanOrEqual(2);
+    await withPostgres([], async (pg) => {
+      const n = await pg.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids FROM "${dest}"`);
+      expect(n.rows[0]).toEqual({ n: SLOW_ROWS, ids: SLOW_ROWS });
+    });
+  });
+
+  it('saves a migration as a template and runs it from the Templates page', async () => {
+    const page = await env.newPage();
+    const dest = pgTable('ui_tmpl');
+    await fillNewMigration(page, `ui template run ${dest}`, dest);
+    await page.getByRole('button', { name: 'Save as template' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Template name').fill(`ui template ${dest}`);
+    await dialog.getByRole('button', { name: 'Save template' }).click();
+    await page.getByText('Template saved').waitFor();
+
+    await page.getByRole('link', { name: 'Templates' }).click();
+    const row = page.getByRole('row').filter({ hasText: `ui template ${dest}` });
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByRole('button', { name: `Run ui template ${dest}` }).click();
+    await page.waitForURL(/\/migrations\/mig-/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`ui template run ${dest}`);
+    const bar = page.getByRole('progressbar', { name: 'Migration progress' });
+    await eventually(async () => (Number(await bar.getAttribute('aria-valuenow')) === 100 ? true : undefined), 180_000, 'the template run to reach 100');
+    await withPostgres([], async (pg) => {
+      const n = await pg.query(`SELECT count(*)::int AS n FROM "${dest}"`);
+      expect(n.rows[0].n).toBe(SMALL_ROWS);
+    });
+  });
+
+  it('creates a schedule from a template, previews it in words, and pauses it', async () => {
+    const page = await env.newPage();
+    const templates = (await api(env.stack.app, 'GET', '/api/templates')).body.templates as { id: string; name: string }[];
+    const template = templates.find((t) => t.name.startsWith('ui template'));
+    expect(template).toBeDefined();
+    const name = uniqueName('ui_sched');
+
+    await page.goto('/schedules');
+    await page.getByRole('button', { name: 'New schedule' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Schedule name').fill(name);
+    await dialog.getByLabel('Migration').selectOption(template!.id);
+    await dialog.getByLabel('Cron expression').fill('30 2 * * *');
+    await dialog.getByLabel('Time zone').fill('Europe/Berlin');
+    expect(await dialog.getByTestId('schedule-preview').textContent()).toBe('every day at 02:30, Europe/Berlin');
+    await dialog.getByRole('button', { name: 'Create schedule' }).click();
+
+    const card = page.getByRole('region', { name });
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByText('Active').waitFor();
+    // Next run: 02:30 Berlin time, which the list shows in the browser's zone.
+    const created = ((await api(env.stack.app, 'GET', '/api/schedules')).body.schedules as { id: string; name: string; next_run_times: string[] }[]).find((s) => s.name === name)!;
+    expect(created.next_run_times.length).toBeGreaterThan(0);
+
+    await card.getByRole('button', { name: 'Pause' }).click();
+    await card.getByText('Paused').waitFor();
+    await card.getByRole('button', { name: 'Unpause' }).waitFor();
+    const paused = (await api(env.stack.app, 'GET', `/api/schedules/${created.id}`)).body;
+    expect(paused.paused).toBe(true);
+    await api(env.stack.app, 'DELETE', `/api/schedules/${created.id}`);
+  });
+});
