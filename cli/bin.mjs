@@ -3,10 +3,17 @@
 // (no child process, no loader thread), so it runs from a checkout or an installed package
 // without a build step.
 import { createRequire } from 'node:module';
-import { register } from 'tsx/cjs/api';
 
+const require = createRequire(import.meta.url);
+let register;
+try {
+  ({ register } = require('tsx/cjs/api'));
+} catch {
+  process.stderr.write('epic-shelter: the package "tsx" is missing; install the dependencies (npm ci) first\n');
+  process.exit(1);
+}
 register();
-const { main } = createRequire(import.meta.url)('./main.ts');
+const { main } = require('./main.ts');
 const status = await main(process.argv.slice(2));
 // Keep-alive sockets must not hold the process: the status is final.
 process.exit(status);

@@ -109,7 +109,7 @@ function plainView(o: WatchOptions): View {
 function barView(o: WatchOptions, { SingleBar, Presets }: typeof import('cli-progress')): View {
   const bar = new SingleBar(
     {
-      format: '{bar} {percentage}% | {rows}/{total} rows | {rate} rows/s | ETA {eta_text} | {phase}',
+      format: '{bar} {percentage}% | {rows}/{rows_total} rows | {rate} rows/s | ETA {eta_text} | {phase}',
       hideCursor: true,
       stream: o.out as NodeJS.WriteStream,
       etaBuffer: 1,
@@ -121,7 +121,7 @@ function barView(o: WatchOptions, { SingleBar, Presets }: typeof import('cli-pro
     show(m) {
       const payload = {
         rows: count(m.rows_copied),
-        total: count(m.rows_total),
+        rows_total: count(m.rows_total),
         rate: m.rows_per_second === null ? '-' : count(m.rows_per_second),
         eta_text: m.status === 'running' && m.eta_seconds !== null ? duration(m.eta_seconds) : '-',
         phase: m.phase,

@@ -26,7 +26,8 @@ export const createTemplateSchema = z
   .object({
     name: nameSchema.openapi({ description: 'The template\'s own name (the migration keeps its `name`)' }),
     description: descriptionSchema.optional(),
-    migration: createMigrationSchema.openapi({ description: 'Exactly the body of POST /api/migrations' }),
+    /** Exactly the body of POST /api/migrations. */
+    migration: createMigrationSchema,
   })
   .strict()
   .openapi('CreateTemplateRequest', {

@@ -189,3 +189,22 @@ it('Ctrl-C while watching exits 130, says the migration keeps running, and it co
     expect(rows[0].n).toBe(ROWS);
   });
 });
+
+it('on a terminal --watch draws a live bar with rows/s and ETA', { timeout: 120_000 }, async () => {
+  const dest = uniqueName('cli_tty');
+  await withPostgres([dest], async () => {
+    const args = ['migrate', ...migrationFlags('cli terminal watch', dest, '--chunk-rows', '2000', '--parallelism', '1'), '--watch', '--interval', '0.3'];
+    // script(1) gives the binary a pseudo-terminal for stdout.
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const term = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, EPIC_SHELTER_URL: url, COLUMNS: '160' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    term.stdout!.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => term.once('close', resolve));
+    expect(code, out).toBe(0);
+    // The bar redraws in place (carriage returns / cursor moves) rather than printing lines.
+    expect(out).toMatch(/[█░]{10,} \d+% \| [\d,?]+\/[\d,?]+ rows \| [\d,-]+ rows\/s \| ETA \S+ \| \w+/);
+    expect(out).toMatch(/█{40} 100% \| 20,000\/20,000 rows/);
+    expect(out).toMatch(/completed: 20,000 rows copied/);
+    expect(out).not.toMatch(/^\s*\d+s\s+running\s+copying/m);
+  });
+});
