@@ -24,9 +24,10 @@ console.log(`started ${started.id}: follow it at ${api}/api/migrations/${started
 
 for (;;) {
   const m = await call('GET', `/api/migrations/${started.id}`);
-  console.log(`${m.status} ${m.phase ?? ''} ${m.rows_copied ?? 0}/${m.rows_total ?? '?'} rows (${m.progress ?? 0}%)`);
+  const phase = m.phase && m.phase !== m.status ? ` ${m.phase}` : '';
+  console.log(`${m.status}${phase}: ${m.rows_copied ?? 0}/${m.rows_total ?? '?'} rows (${m.progress ?? 0}%)`);
   if (m.status === 'completed') {
-    console.log(`completed: ${JSON.stringify(m.verification)}`);
+    console.log(`verification: ${JSON.stringify(m.verification)}`);
     process.exit(m.verification?.ok === false ? 1 : 0);
   }
   if (m.status === 'failed' || m.status === 'cancelled') {
