@@ -28,12 +28,13 @@ import { buildRuntime } from './build';
 import { spawnWorker, stopProcess } from './lib/processes';
 import { cpuMeter, formatCpu } from './lib/cpu';
 import { formatSpans, historySpans } from './lib/timeline';
+import { formatPhases, migrationPhases, type Phases } from './lib/bench-phases';
 import { SHAPES, salesAt, type Shape } from './lib/bench-shapes';
 import { ensureShape } from './lib/bench-seed';
 import { countPg, hasPgloader, pgloaderVersion, PGLOADER_DB, preparePgloader, preparePipe, psql, runPgloader, runPipe, type Target } from './lib/bench-contenders';
 import { copyPath } from './lib/bench-path';
 import { plainSalesPoster } from './lib/bench-hydrolix';
-import { formatRuns, formatShapeTable, median, type ShapeResult } from './lib/bench-report';
+import { formatRuns, formatShapeTable, KEY_LEGEND, median, type ShapeResult } from './lib/bench-report';
 
 const env = process.env;
 const SCALE = Number(env.BENCH_SCALE ?? 1);
@@ -135,6 +136,7 @@ interface Migrated {
   warnings: string[];
   /** Seconds of the verifyCounts step (0 when the tallies agreed without it). */
   verifySeconds: number;
+  phases: Phases;
 }
 
 /** One migration through the API, awaited on its workflow; throws unless it completed with `rows` rows. */
@@ -164,8 +166,11 @@ async function migrate(stack: Stack, label: string, body: Record<string, unknown
   console.log(`   ${formatCpu(used)}`);
   const history = await historySpans(stack.client, id);
   console.log(`   ${formatSpans(history)}`);
+  const phases = await migrationPhases(stack.client, id);
+  console.log(`   ${formatPhases(phases)}`);
   const verify = history.spans.get('verifyCounts');
   return {
+    phases,
     verifySeconds: verify ? (verify.to - verify.from) / 1000 : 0,
     seconds,
     workerCpu: used.worker,
@@ -204,7 +209,7 @@ type Emulator = Awaited<ReturnType<typeof startHydrolixEmulator>>;
 /** Runs one shape: pipe, pgloader and Epic Shelter → PostgreSQL take turns REPEAT times, then the Hydrolix runs. */
 async function benchShape(stack: Stack, emulator: Emulator, base: Shape, rows: number, schema: TableSchema): Promise<ShapeResult> {
   const shape = sized(base, rows);
-  const r: ShapeResult = { shape: shape.id, describe: shape.describe, rows, pipe: [], pgloader: [], es: [], esWorkerCpu: [], failures: [] };
+  const r: ShapeResult = { shape: shape.id, describe: shape.describe, rows, pipe: [], pgloader: [], es: [], esWorkerCpu: [], esPhases: [], failures: [] };
   const esTable = `es_${shape.table}`;
   let lastWarnings: string[] | undefined;
   const attempt = async (who: string, fn: () => Promise<void> | void) => {
@@ -255,6 +260,7 @@ async function benchShape(stack: Stack, emulator: Emulator, base: Shape, rows: n
           expectRows('Epic Shelter', PG_DB, esTable, rows);
           r.es.push(m.seconds);
           r.esWorkerCpu.push(m.workerCpu);
+          r.esPhases.push(m.phases);
           r.peakRssMiB = Math.max(r.peakRssMiB ?? 0, m.peakRssMiB);
           lastWarnings = m.warnings;
         }),
@@ -404,6 +410,7 @@ async function runBench() {
 
     console.log('\n## Epic Shelter vs the pipe and pgloader, per shape (medians)\n');
     console.log(formatShapeTable(results));
+    console.log(`\n${KEY_LEGEND}`);
     console.log(`\nruns (s):\n${formatRuns(results)}`);
     for (const r of results) console.log(`  ${r.shape}: ${r.describe}`);
     const sales = results.find((r) => r.shape === 'sales');

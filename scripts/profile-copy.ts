@@ -22,9 +22,12 @@ async function run(label: string, fn: () => Promise<number>): Promise<void> {
   console.log(`${label.padEnd(34)} ${n} rows in ${s.toFixed(2)} s = ${Math.round(n / s)} rows/s; ${formatCpu(cpu.used())}`);
 }
 
+/** The destination table: one per source table, so tables of different shapes never meet. */
+const destOf = (table: string) => `profile_${table}`;
+
 async function lane(path: Path, src: SourceConnector, dst: DestinationConnector | null, schema: TableSchema, table: string, range: KeyRange, batchRows: number): Promise<number> {
   const spec = { table };
-  const out = { table: 'profile_sales', options: { write_mode: 'append' } };
+  const out = { table: destOf(table), options: { write_mode: 'append' } };
   let n = 0;
   if (path === 'text') {
     for await (const b of readAhead(src.readText!(spec, schema, range, { batchRows }))) {
@@ -59,7 +62,7 @@ async function main() {
     (await Promise.all(ranges.map((r) => lane(path, src, to, schema, table, r, batchRows)))).reduce((a, b) => a + b, 0);
   for (const path of (process.env.PATHS ?? 'rows,text').split(',') as Path[]) {
     await run(`${path} path, read only, ${lanes} lane(s)`, all(path, null));
-    await dst.createTable({ table: 'profile_sales', options: { write_mode: 'replace' } }, schema);
+    await dst.createTable({ table: destOf(table), options: { write_mode: 'replace' } }, schema);
     await run(`${path} path, read + COPY, ${lanes} lane(s)`, all(path, dst));
   }
   console.log(`rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);

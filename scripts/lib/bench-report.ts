@@ -1,4 +1,5 @@
-/** The bench's one table: per shape, medians, ratios against their targets, RSS, CPU and copy path. */
+/** The bench's one table: per shape, medians, ratios against their targets, RSS, CPU, phases and copy path. */
+import type { Phases } from './bench-phases';
 
 export interface ShapeResult {
   shape: string;
@@ -10,6 +11,8 @@ export interface ShapeResult {
   es: number[];
   /** Worker CPU seconds of each Epic Shelter → PostgreSQL run. */
   esWorkerCpu: number[];
+  /** Phases of each Epic Shelter → PostgreSQL run, from its history. */
+  esPhases: Phases[];
   /** Highest worker RSS sampled during this shape's Epic Shelter → PostgreSQL runs. */
   peakRssMiB?: number;
   /** `packed`, or `decoded: <why>`. */
@@ -53,19 +56,33 @@ function cpuPerM(cpu: number[], rows: number): string {
   return m === undefined || rows === 0 ? '–' : ((m * 1e6) / rows).toFixed(2);
 }
 
+/** Median of one phase over a shape's runs ('–' when no run recorded it). */
+function phase(r: ShapeResult, pick: (p: Phases) => number | undefined): string {
+  return secs(median(r.esPhases.map(pick).filter((x): x is number => x !== undefined)));
+}
+
 export function formatShapeTable(results: ShapeResult[]): string {
   const head =
-    '| shape | rows | pipe s | pgloader s | Epic Shelter → PG s | ES / pgloader | ES / pipe | worker peak RSS MiB | worker CPU s per M rows → PG / → Hydrolix | copy path |\n' +
-    '|---|---:|---:|---:|---:|---|---|---|---|---|';
+    '| shape | rows | pipe s | pgloader s | Epic Shelter → PG s | ES / pgloader | ES / pipe | ES planning s | ES copy s | ES key build + tally s | worker peak RSS MiB | worker CPU s per M rows → PG / → Hydrolix | copy path |\n' +
+    '|---|---:|---:|---:|---:|---|---|---:|---:|---:|---|---|---|';
   const lines = results.map((r) => {
     const t = targetsFor(r.shape);
     const [pipe, loader, es] = [median(r.pipe), median(r.pgloader), median(r.es)];
     const rss = r.peakRssMiB === undefined ? '–' : `${r.peakRssMiB} (< ${t.rssMiB} ${mark(r.peakRssMiB < t.rssMiB)})`;
     const hx = r.hydrolix ? cpuPerM(r.hydrolix.workerCpu, r.hydrolix.rows) : '–';
-    return `| ${r.shape} | ${r.rows.toLocaleString('en-US')} | ${secs(pipe)} | ${secs(loader)} | ${secs(es)} | ${ratio(es, loader, t.vsPgloader)} | ${ratio(es, pipe, t.vsPipe)} | ${rss} | ${cpuPerM(r.esWorkerCpu, r.rows)} / ${hx} | ${r.path ?? '–'} |`;
+    const phases = `${phase(r, (p) => p.plan)} | ${phase(r, (p) => p.copy)} | ${phase(r, (p) => p.finish)}`;
+    return `| ${r.shape} | ${r.rows.toLocaleString('en-US')} | ${secs(pipe)} | ${secs(loader)} | ${secs(es)} | ${ratio(es, loader, t.vsPgloader)} | ${ratio(es, pipe, t.vsPipe)} | ${phases} | ${rss} | ${cpuPerM(r.esWorkerCpu, r.rows)} / ${hx} | ${r.path ?? '–'} |`;
   });
   return [head, ...lines].join('\n');
 }
+
+/**
+ * What each contender does about the primary key, printed under the table: all three end with the
+ * same key, built at different times.
+ */
+export const KEY_LEGEND =
+  'primary key: the pipe declares it in CREATE TABLE (each row goes into the index as COPY inserts it); pgloader and Epic Shelter ' +
+  'load without it and build it after the data (Epic Shelter: CREATE UNIQUE INDEX + ADD PRIMARY KEY USING INDEX, counted in "key build + tally")';
 
 /** Every run's time, so the spread behind each median is on record. */
 export function formatRuns(results: ShapeResult[]): string {

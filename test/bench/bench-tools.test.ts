@@ -172,6 +172,11 @@ describe('report', () => {
     pgloader: [20, 20, 20],
     es: [es, es, es],
     esWorkerCpu: [0.5],
+    esPhases: [
+      { setup: 2, plan: 1.8, copy: 3, finish: 0.9, total: 6 },
+      { setup: 1, plan: 0.6, copy: 4, finish: 0.7, total: 6 },
+      { setup: 1, copy: 5, finish: 0.8, total: 6 },
+    ],
     peakRssMiB: 200,
     path: 'packed',
     failures: [],
@@ -185,5 +190,10 @@ describe('report', () => {
     expect(table[2]).toContain('0.82 (≤ 0.85 met)');
     expect(table[3]).toContain('0.45 (≤ 0.50 met)');
     expect(table[3]).toContain('| 500.00 / – |');
+  });
+  it('prints the median planning, copy and key-build times', () => {
+    const row = formatShapeTable([result('text', 9)]).split('\n')[2];
+    // planning: the median of the runs whose history had it (1.8 and 0.6)
+    expect(row).toContain('| 1.20 | 4.00 | 0.80 |');
   });
 });
