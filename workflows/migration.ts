@@ -197,8 +197,11 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     for (let i = 0; i < chunkCount(plan); i++) if (state.doneChunks[i] === undefined) pending.push(i);
 
     // Only chunks that may hold rows already (in flight when an earlier run ended, or a
-    // pre-existing table) pay for asking the destination what landed.
+    // pre-existing table) pay for asking the destination what landed. A run reset in the Web UI
+    // (its run id differs from the one its start event records) may be replaying a point before
+    // chunks the reset run went on to write: every chunk it copies asks.
     const mayHaveLanded = new Set(state.inFlight);
+    const resetRun = workflowInfo().runId !== workflowInfo().originalExecutionRunId;
     let finishedThisRun = 0;
     const shouldRollOver = () =>
       finishedThisRun >= input.options.chunksPerRun || workflowInfo().continueAsNewSuggested;
@@ -217,7 +220,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
           batchRows: input.options.batchRows,
           // An incremental run writes into a table holding earlier runs: only its own
           // interrupted chunks need checking (and that check is restricted to its window).
-          mayHaveLanded: (state.destinationPreexisted && !state.window) || mayHaveLanded.has(chunkIndex),
+          mayHaveLanded: resetRun || (state.destinationPreexisted && !state.window) || mayHaveLanded.has(chunkIndex),
           ...(state.bounds && state.window
             ? {
                 boundary: {

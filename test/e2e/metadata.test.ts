@@ -5,10 +5,12 @@
  * (history), query descriptions and current details (the `__temporal_workflow_metadata` query the
  * UI sends), and a Hydrolix 503 outage in the current details while it lasts.
  */
+import { execFileSync } from 'node:child_process';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { seedSales } from '../../scripts/seed-sales';
+import { ensureTemporalCli } from '../../scripts/lib/temporal-cli';
 import { SEARCH_ATTRIBUTES } from '../../workflows/published';
 import { MARIADB_URL } from '../support/mariadb';
 import { waitForStatus } from '../support/migrations';
@@ -74,6 +76,8 @@ describe('run metadata', () => {
       'the run in a visibility query on its search attributes',
     );
     expect(found).toEqual([id]);
+    const cli = execFileSync(ensureTemporalCli(), ['workflow', 'list', '--address', ctx.stack.temporal.address, '--query', query, '--output', 'json'], { encoding: 'utf8' });
+    expect((JSON.parse(cli) as Array<{ execution: { workflowId: string } }>).map((w) => w.execution.workflowId)).toEqual([id]);
     const { count: failedCount } = await client.workflow.count(`MigrationStatus = 'failed' AND SourceTable = '${ctx.table}'`);
     expect(failedCount).toBe(0);
 
