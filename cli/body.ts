@@ -34,6 +34,9 @@ export interface MigrationFlags {
   cursorColumn?: string;
   lookback?: string;
   highWaterMark?: string;
+  rename?: Array<[string, string]>;
+  skip?: string[];
+  cast?: Array<[string, string]>;
 }
 
 export function positiveInt(value: string): number {
@@ -50,6 +53,14 @@ export function seconds(value: string): number {
 }
 
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Repeatable `column=value` flags, collected in order. */
+const pairs = (flag: string) => (value: string, previous: Array<[string, string]> = []) => {
+  const at = value.indexOf('=');
+  if (at < 1 || at === value.length - 1) throw new InvalidArgumentError(`expected ${flag}, e.g. amount=numeric`);
+  return [...previous, [value.slice(0, at), value.slice(at + 1)] as [string, string]];
+};
+const repeated = (value: string, previous: string[] = []) => [...previous, ...list(value)];
 
 /**
  * The migration flags. `nameFlag`: `--name` for `migrate`/`plan`; `--migration-name` where `--name`
@@ -78,7 +89,10 @@ export function addMigrationOptions(cmd: Command, nameFlag: '--name' | '--migrat
     .addOption(new Option('--mode <mode>', 'full copy or only new/changed rows').choices(['full', 'incremental']))
     .option('--cursor-column <column>', 'incremental: the monotonic column')
     .option('--lookback <duration>', 'incremental: read again this far before the mark, e.g. 10m')
-    .option('--high-water-mark <value>', 'incremental: start after this cursor value');
+    .option('--high-water-mark <value>', 'incremental: start after this cursor value')
+    .option('--rename <source=destination>', 'column mapping: write a source column under another name (repeatable)', pairs('source=destination'))
+    .option('--skip <columns>', 'column mapping: leave these source columns out (comma-separated, repeatable)', repeated)
+    .option('--cast <column=type>', 'column mapping: cast a source column to this destination type (repeatable)', pairs('column=type'));
 }
 
 /** Reads a JSON object from a file, or from standard input for `-`. */
@@ -114,6 +128,11 @@ export function migrationBody(base: Json, f: MigrationFlags): CreateMigrationReq
     lookback: f.lookback,
     high_water_mark: f.highWaterMark,
   });
+  const columns: Record<string, Json> = { ...(section(section(base.destination_config).columns) as Record<string, Json>) };
+  const rule = (column: string, change: Json) => (columns[column] = { ...section(columns[column]), ...change });
+  for (const [column, name] of f.rename ?? []) rule(column, { name });
+  for (const column of f.skip ?? []) rule(column, { skip: true });
+  for (const [column, type] of f.cast ?? []) rule(column, { cast: type });
   const body: Json = {
     ...base,
     ...defined({ name, source_type: f.source, destination_type: f.destination, transform_query: f.transformQuery }),
@@ -131,6 +150,7 @@ export function migrationBody(base: Json, f: MigrationFlags): CreateMigrationReq
         write_mode: f.writeMode,
         overwrite_existing: f.overwriteExisting,
         connection: f.destinationConnection,
+        columns: Object.keys(columns).length > 0 ? columns : undefined,
       }),
     },
   };

@@ -33,7 +33,7 @@ function details(t: TemplateView): string {
 const MIGRATION_KEYS: Array<keyof MigrationFlags> = [
   'migrationName', 'source', 'sourceTable', 'query', 'orderBy', 'sourceConnection', 'destination', 'destinationTable', 'schema', 'project',
   'timestampColumn', 'writeMode', 'overwriteExisting', 'destinationConnection', 'transformQuery', 'parallelism', 'chunkRows', 'batchRows',
-  'mode', 'cursorColumn', 'lookback', 'highWaterMark',
+  'mode', 'cursorColumn', 'lookback', 'highWaterMark', 'rename', 'skip', 'cast',
 ];
 
 /** A template body in a file has a `migration`; anything else is taken as the migration itself. */
