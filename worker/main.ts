@@ -11,18 +11,30 @@ import { temporalSettings } from './config';
 import { createWorker } from './create-worker';
 import { startHealthServer, WORKER_HEALTH_PORT_DEFAULT } from './health';
 import { coreLogLevel, createLogger, logSettings, routeConsole, TemporalLogAdapter, type Logger } from './logging';
-import { portIsFree, portSetting, prometheusExporter, workerHttpHost, workerMetricsPort } from './metrics';
+import { portSetting, prometheusExporter, workerHttpHost, workerMetricsPort } from './metrics';
 
-/** The exporter on WORKER_METRICS_PORT, or none when it is 0 or taken (several workers on one machine). */
-async function metricsExporter(env: NodeJS.ProcessEnv, logger: Logger): Promise<{ config?: MetricsExporterConfig; port?: number }> {
+/**
+ * Installs the Temporal runtime: its logger (and the core's own logs) through ours, and the
+ * Prometheus exporter on WORKER_METRICS_PORT unless that is 0 or taken (several workers on one
+ * machine): then the worker runs without metrics and says so. Returns the port it exports on.
+ */
+function installRuntime(env: NodeJS.ProcessEnv, logger: Logger): number | undefined {
+  const logging = { filter: { core: coreLogLevel(logSettings(env).level), other: 'ERROR' as const }, forward: {} };
+  const install = (metrics?: MetricsExporterConfig) => Runtime.install({ logger: new TemporalLogAdapter(logger), telemetryOptions: { logging, ...(metrics ? { metrics } : {}) } });
   const host = workerHttpHost(env);
   const port = workerMetricsPort(env);
-  if (port === 0) return {};
-  if (!(await portIsFree(host, port))) {
-    logger.warn({ port }, `metrics port ${host}:${port} is in use (another worker?): this worker exports no metrics; set WORKER_METRICS_PORT per worker`);
-    return {};
+  if (port === 0) {
+    install();
+    return undefined;
   }
-  return { config: prometheusExporter(host, port), port };
+  try {
+    install(prometheusExporter(host, port));
+    return port;
+  } catch (err) {
+    logger.warn({ port }, `metrics on ${host}:${port} are off: ${(err as Error).message}. Give each worker on a machine its own WORKER_METRICS_PORT`);
+    install();
+    return undefined;
+  }
 }
 
 async function startHealth(env: NodeJS.ProcessEnv, worker: Parameters<typeof startHealthServer>[0], taskQueue: string, logger: Logger): Promise<Server | undefined> {
@@ -40,15 +52,7 @@ async function startHealth(env: NodeJS.ProcessEnv, worker: Parameters<typeof sta
 async function main(logger: Logger) {
   const env = process.env;
   const settings = temporalSettings(env);
-  const metrics = await metricsExporter(env, logger);
-  Runtime.install({
-    logger: new TemporalLogAdapter(logger),
-    telemetryOptions: {
-      // The core's own logs (connections, polling) through the same logger, as JSON.
-      logging: { filter: { core: coreLogLevel(logSettings(env).level), other: 'ERROR' }, forward: {} },
-      ...(metrics.config ? { metrics: metrics.config } : {}),
-    },
-  });
+  const metricsPort = installRuntime(env, logger);
   // The Docker image carries a bundle built with it; otherwise bundle now, in a child process.
   const bundle = env.WORKER_WORKFLOW_BUNDLE && existsSync(env.WORKER_WORKFLOW_BUNDLE) ? env.WORKER_WORKFLOW_BUNDLE : await bundleInChildProcess();
   const { worker, connectors, connection } = await createWorker(settings, env, bundle);
@@ -58,7 +62,7 @@ async function main(logger: Logger) {
     return a && typeof a === 'object' ? a.port : undefined;
   };
   logger.info(
-    { task_queue: settings.taskQueue, temporal_address: settings.address, namespace: settings.namespace, metrics_port: metrics.port, health_port: address(health) },
+    { task_queue: settings.taskQueue, temporal_address: settings.address, namespace: settings.namespace, metrics_port: metricsPort, health_port: address(health) },
     `worker polling task queue "${settings.taskQueue}" on ${settings.address}`,
   );
   // Worker.run() returns after SIGINT/SIGTERM once in-flight tasks drain (the SDK installs the

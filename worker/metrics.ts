@@ -10,7 +10,6 @@
  *   from an activity interceptor that sees each activity's input, attempt and outcome.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createServer } from 'node:net';
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure, type MetricCounter, type MetricHistogram } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptors, MetricsExporterConfig } from '@temporalio/worker';
@@ -44,15 +43,6 @@ export function portSetting(env: NodeJS.ProcessEnv, name: string, fallback: numb
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0 turns it off), got "${raw}"`);
   return n;
-}
-
-/** Whether host:port can be bound now (the runtime's exporter reports a taken port only as a failed install). */
-export function portIsFree(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, host, () => srv.close(() => resolve(true)));
-  });
 }
 
 /** Runtime.install's metrics option: the Prometheus exporter on host:port. */

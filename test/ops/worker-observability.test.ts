@@ -123,6 +123,20 @@ describe('worker observability', () => {
     expect(samples.some((s) => s.name === 'temporal_worker_start')).toBe(true);
   });
 
+  it('a second worker on the same metrics port runs without metrics and says so', async () => {
+    const second = spawnWorker({ ...stack.workerEnv, WORKER_METRICS_PORT: String(metricsPort), WORKER_HEALTH_PORT: '0', LOG_FORMAT: 'json' }, ['ignore', 'pipe', 'inherit']);
+    let out = '';
+    second.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    try {
+      await waitFor(async () => out.includes('worker polling') || undefined, 60_000, 'the second worker to poll');
+      const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.find((o) => String(o.msg).startsWith(`metrics on 127.0.0.1:${metricsPort} are off`))).toMatchObject({ level: 'warn', port: metricsPort });
+      expect(lines.find((o) => String(o.msg).startsWith('worker polling'))).not.toHaveProperty('metrics_port');
+    } finally {
+      await stopProcess(second, 'SIGTERM');
+    }
+  });
+
   it('logs JSON lines that name the run and hold no secret', () => {
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const id of [hydrolixId, postgresId]) {
