@@ -14,6 +14,7 @@ import { waitForStatus } from '../support/migrations';
 import { freePort } from '../support/ports';
 import { withPostgres } from '../support/postgres';
 import { seededStack } from '../support/seeded-stack';
+import { waitFor } from '../support/wait';
 
 const ROWS = 20_000;
 const BIN = join(__dirname, '../../cli/bin.mjs');
@@ -66,7 +67,8 @@ const migrationFlags = (name: string, dest: string, ...more: string[]) => [
 it('migrate --watch follows a MariaDB → PostgreSQL migration to completion and exits 0', { timeout: 180_000 }, async () => {
   const dest = uniqueName('cli_dest');
   await withPostgres([dest], async (pg) => {
-    const res = await run('migrate', ...migrationFlags('cli watched copy', dest, '--chunk-rows', '5000', '--parallelism', '1'), '--watch', '--interval', '0.3');
+    const flags = migrationFlags('cli watched copy', dest, '--chunk-rows', '5000', '--parallelism', '1', '--rename', 'product=item', '--skip', 'notes');
+    const res = await run('migrate', ...flags, '--watch', '--interval', '0.3');
     expect(res.stderr).toContain('Watching mig-');
     expect(res.code, res.stderr).toBe(0);
     const lines = res.stdout.trim().split('\n');
@@ -74,8 +76,12 @@ it('migrate --watch follows a MariaDB → PostgreSQL migration to completion and
     // Plain progress lines (stdout is not a terminal), then the outcome.
     expect(lines.some((l) => /running\s+copying\s+\d+%\s+[\d,]+\/20,000 rows\s+chunks \d\/4/.test(l))).toBe(true);
     expect(lines.at(-1)).toMatch(new RegExp(`^completed: 20,000 rows copied in \\S+ into public\\.${dest}; verified: 20,000 source rows = 20,000 destination rows$`));
-    const { rows } = await pg.query(`SELECT count(*)::int AS n FROM "${dest}"`);
+    const { rows } = await pg.query(`SELECT count(*)::int AS n, count(DISTINCT item)::int AS items FROM "${dest}"`);
     expect(rows[0].n).toBe(ROWS);
+    expect(rows[0].items).toBeGreaterThan(1);
+    // --rename and --skip became destination_config.columns.
+    const cols = await pg.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [dest]);
+    expect(cols.rows.map((r) => r.column_name)).toEqual(['id', 'date', 'quantity', 'item', 'amount', 'attrs']);
 
     const id = /Started (mig-\S+)/.exec(lines[0])![1];
     const status = await run('status', id, '--json');
@@ -130,9 +136,26 @@ it('--json output parses: a started migration, JSON lines while watching, schedu
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toContain(`from template ${template.id}`);
     expect(ran.stdout).toMatch(/^completed: 20,000 rows/m);
-    const schedules = await run('schedules', 'list', '--json');
-    expect(schedules.code).toBe(0);
-    expect(Array.isArray(JSON.parse(schedules.stdout).schedules)).toBe(true);
+    // Schedules: created paused from flags, listed (templates are not), resumed, paused, deleted.
+    const created = await run('schedules', 'create', '--name', 'cli nightly', '--cron', '30 2 * * *', '--timezone', 'Europe/Berlin', '--paused', ...migrationFlags('cli scheduled copy', dest).slice(2), '--json');
+    expect(created.code, created.stderr).toBe(0);
+    const schedule = JSON.parse(created.stdout);
+    expect(schedule).toMatchObject({ name: 'cli nightly', paused: true, spec: { cron: '30 2 * * *', timezone: 'Europe/Berlin' }, migration: { name: 'cli nightly' } });
+    const listedSchedules = await waitFor(
+      async () => {
+        const r = await run('schedules', 'list', '--json');
+        const ids = JSON.parse(r.stdout).schedules.map((x: { id: string }) => x.id);
+        return ids.includes(schedule.id) ? ids : undefined;
+      },
+      15_000,
+      'the schedule in schedules list',
+    );
+    expect(listedSchedules).not.toContain(template.id);
+    const resumed = await run('schedules', 'unpause', schedule.id);
+    expect(resumed.stdout).toMatch(new RegExp(`^${schedule.id} "cli nightly" is active; next run \\d{4}-`));
+    expect(JSON.parse((await run('schedules', 'pause', schedule.id, '--note', 'held', '--json')).stdout)).toMatchObject({ paused: true, note: 'held' });
+    expect((await run('schedules', 'delete', schedule.id)).code).toBe(0);
+    expect((await run('schedules', 'get', schedule.id)).code).toBe(1);
     expect((await run('templates', 'delete', template.id)).code).toBe(0);
     const gone = await run('templates', 'get', template.id);
     expect(gone.code).toBe(1);
