@@ -63,12 +63,13 @@ function phase(r: ShapeResult, pick: (p: Phases) => number | undefined): string 
 
 export function formatShapeTable(results: ShapeResult[]): string {
   const head =
-    '| shape | rows | pipe s | pgloader s | Epic Shelter → PG s | ES / pgloader | ES / pipe | ES planning s | ES copy s | ES key build + tally s | worker peak RSS MiB | worker CPU s per M rows → PG / → Hydrolix | copy path |\n' +
+    '| shape | rows | pipe s | pgloader s | Epic Shelter → PG s | ES / pgloader | ES / pipe | ES planning s | ES copy s | ES key build + tally s | worker peak RSS MiB → PG / → Hydrolix | worker CPU s per M rows → PG / → Hydrolix | copy path |\n' +
     '|---|---:|---:|---:|---:|---|---|---:|---:|---:|---|---|---|';
   const lines = results.map((r) => {
     const t = targetsFor(r.shape);
     const [pipe, loader, es] = [median(r.pipe), median(r.pgloader), median(r.es)];
-    const rss = r.peakRssMiB === undefined ? '–' : `${r.peakRssMiB} (< ${t.rssMiB} ${mark(r.peakRssMiB < t.rssMiB)})`;
+    const rssOf = (x: number | undefined) => (x === undefined ? '–' : `${x} (< ${t.rssMiB} ${mark(x < t.rssMiB)})`);
+    const rss = `${rssOf(r.peakRssMiB)} / ${rssOf(r.hydrolix?.peakRssMiB || undefined)}`;
     const hx = r.hydrolix ? cpuPerM(r.hydrolix.workerCpu, r.hydrolix.rows) : '–';
     const phases = `${phase(r, (p) => p.plan)} | ${phase(r, (p) => p.copy)} | ${phase(r, (p) => p.finish)}`;
     return `| ${r.shape} | ${r.rows.toLocaleString('en-US')} | ${secs(pipe)} | ${secs(loader)} | ${secs(es)} | ${ratio(es, loader, t.vsPgloader)} | ${ratio(es, pipe, t.vsPipe)} | ${phases} | ${rss} | ${cpuPerM(r.esWorkerCpu, r.rows)} / ${hx} | ${r.path ?? '–'} |`;
