@@ -13,7 +13,7 @@ import { type BrowserStack, eventually, SCREENSHOTS, startBrowserStack } from '.
 
 const SMALL_ROWS = 20_000;
 /** Copied in pages of 10 rows, so a run lasts long enough to be cancelled from its page. */
-const SLOW_ROWS = 6_000;
+const SLOW_ROWS = 40_000;
 const small = uniqueName('ui_src');
 const slow = uniqueName('ui_slow');
 const pgTables: string[] = [];
@@ -193,13 +193,13 @@ describe('dashboard', () => {
 
     const card = page.getByRole('region', { name });
     await card.waitFor({ timeout: 30_000 });
-    await card.getByText('Active').waitFor();
+    await card.getByText('Active', { exact: true }).waitFor();
     // Next run: 02:30 Berlin time, which the list shows in the browser's zone.
     const created = ((await api(env.stack.app, 'GET', '/api/schedules')).body.schedules as { id: string; name: string; next_run_times: string[] }[]).find((s) => s.name === name)!;
     expect(created.next_run_times.length).toBeGreaterThan(0);
 
     await card.getByRole('button', { name: 'Pause' }).click();
-    await card.getByText('Paused').waitFor();
+    await card.getByText('Paused', { exact: true }).waitFor();
     await card.getByRole('button', { name: 'Unpause' }).waitFor();
     const paused = (await api(env.stack.app, 'GET', `/api/schedules/${created.id}`)).body;
     expect(paused.paused).toBe(true);

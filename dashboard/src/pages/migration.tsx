@@ -148,7 +148,7 @@ export default function MigrationPage({ id }: { id: string }) {
             <CardTitle>Throughput</CardTitle>
           </CardHeader>
           <CardContent>
-            <ThroughputChart samples={history.samples} />
+            <ThroughputChart samples={history.samples} average={m.rows_per_second} />
           </CardContent>
         </Card>
 

@@ -90,10 +90,8 @@ export function MigrationsPage() {
         title="Migrations"
         description="Every migration, its latest run first. Updates every 2 seconds."
         actions={
-          <Button asChild>
-            <Link href="/migrations/new">
-              <PlusIcon /> New migration
-            </Link>
+          <Button onClick={() => navigate('/migrations/new')}>
+            <PlusIcon /> New migration
           </Button>
         }
       />

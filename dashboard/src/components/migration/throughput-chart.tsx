@@ -1,4 +1,5 @@
 /** Rows per second over time as a small SVG area chart (no chart library: a polyline is enough). */
+import * as React from 'react';
 import { formatCompact, formatSeconds } from '@/lib/format';
 
 export interface Sample {
@@ -7,13 +8,40 @@ export interface Sample {
   rowsPerSecond: number;
 }
 
-const W = 600;
-const H = 140;
+const H = 150;
 const PAD = { top: 10, right: 8, bottom: 20, left: 44 };
 
-export function ThroughputChart({ samples }: { samples: Sample[] }) {
+/** The element's width in CSS pixels, so the chart draws at its real size (text stays undistorted). */
+function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {
+  const ref = React.useRef<T>(null);
+  const [width, setWidth] = React.useState(600);
+  React.useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([entry]) => setWidth(Math.max(200, Math.round(entry.contentRect.width))));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, width];
+}
+
+export function ThroughputChart({ samples, average }: { samples: Sample[]; average: number | null }) {
+  const [ref, width] = useWidth<HTMLDivElement>();
+  return (
+    <div ref={ref}>
+      <Chart samples={samples} average={average} W={width} />
+    </div>
+  );
+}
+
+function Chart({ samples, average, W }: { samples: Sample[]; average: number | null; W: number }) {
   if (samples.length < 2) {
-    return <p className="text-muted-foreground flex h-[140px] items-center justify-center text-sm">The chart fills in while the copy runs.</p>;
+    return (
+      <div className="text-muted-foreground flex h-[150px] flex-col items-center justify-center gap-1 text-sm">
+        {average !== null && <span className="text-foreground text-2xl font-semibold tabular-nums">{formatCompact(average)} rows/s</span>}
+        <span>{average !== null ? 'on average over the copy. ' : ''}The chart draws while a copy runs with this page open.</span>
+      </div>
+    );
   }
   const t0 = samples[0].t;
   const span = Math.max(1, samples[samples.length - 1].t - t0);
@@ -26,7 +54,7 @@ export function ThroughputChart({ samples }: { samples: Sample[] }) {
   const last = samples[samples.length - 1].rowsPerSecond;
   return (
     <figure className="space-y-1">
-      <svg viewBox={`0 0 ${W} ${H}`} className="h-[140px] w-full" role="img" aria-label={`Throughput over ${formatSeconds(span / 1000)}, now ${formatCompact(Math.round(last))} rows per second`}>
+      <svg width={W} height={H} role="img" aria-label={`Throughput over ${formatSeconds(span / 1000)}, now ${formatCompact(Math.round(last))} rows per second`}>
         {ticks.map((v) => (
           <g key={v}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} className="stroke-border" strokeDasharray="3 3" />
