@@ -35,6 +35,7 @@ export function createActivities(deps: ActivityDeps) {
     planChunks: activity(setup.planChunks),
     createDestinationTable: activity(setup.createDestinationTable),
     finishAndTallyDestination: activity(setup.finishAndTallyDestination),
+    tallySource: activity(setup.tallySource),
     verifyCounts: activity(setup.verifyCounts),
     incrementalWindow: activity(setup.incrementalWindow),
     advanceScheduleMark: activity(advanceScheduleMarkActivity(client)),

@@ -60,6 +60,7 @@ export const STEP_SUMMARIES: Record<string, string> = {
   incrementalWindow: 'Find the incremental window',
   planChunks: 'Plan key ranges',
   createDestinationTable: 'Create the destination table',
+  tallySource: 'Count the source rows (alongside the copy)',
   finishAndTallyDestination: 'Finish the destination table and count it',
   verifyCounts: 'Verify row counts',
   advanceScheduleMark: "Advance the schedule's high-water mark",

@@ -29,6 +29,7 @@ import {
   type MigrationState,
   type Progress,
 } from './types';
+import type { Tally } from '../connectors/types';
 import { fingerprintCount, MAX_FINGERPRINTS } from './incremental';
 import { chunkSummary, STEP_SUMMARIES } from './metadata';
 import { applyNews, chunkFinished, NEWS_SIGNAL_DESCRIPTION, newNewsBoard, newsSignal } from './news';
@@ -195,6 +196,11 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     const plan = state.plan;
     const pending: number[] = [];
     for (let i = 0; i < chunkCount(plan); i++) if (state.doneChunks[i] === undefined) pending.push(i);
+    // The source half of verification: taken while planning, or, when planning walked the key
+    // without a full scan, by tallySource alongside the copy (the scan is disk-bound, the copy
+    // CPU-bound), in the run that will finish the copy.
+    const tallying = plan.tally || pending.length > input.options.chunksPerRun ? undefined : step(finish, 'tallySource', { source, schema });
+    tallying?.catch(() => undefined); // awaited after the copy; a failure then fails the run there
 
     // Only chunks that may hold rows already (in flight when an earlier run ended, or a
     // pre-existing table) pay for asking the destination what landed. A run reset in the Web UI
@@ -255,13 +261,14 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     state.copyMsBefore += Date.now() - (state.copyStartedAt ?? Date.now());
     state.copyStartedAt = undefined;
 
-    // The source half of verification was taken while planning; the destination half is taken
-    // while the destination finishes (PostgreSQL builds its key): with both in hand, verification
-    // needs no further activity.
+    // The destination half of verification is taken while the destination finishes (PostgreSQL
+    // builds its key): with both halves in hand, verification needs no further activity.
     state.phase = 'finishing';
     publish();
-    const finished: FinishedTable = await step(finish, 'finishAndTallyDestination', { destination: input.destination, schema });
-    const sourceTally = plan.tally;
+    const [finished, sourceTally]: [FinishedTable, Tally] = await Promise.all([
+      step(finish, 'finishAndTallyDestination', { destination: input.destination, schema }),
+      plan.tally ?? tallying ?? step(finish, 'tallySource', { source, schema }),
+    ]);
     state.warnings.push(...finished.notes);
 
     state.phase = 'verifying';
@@ -273,7 +280,6 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     const rowsRead = state.rowsCopied + (state.rowsSkipped ?? 0);
     const windowCopied = state.window ? rowsRead : undefined;
     const agreed = finished.tally ? compareTallies(sourceTally, finished.tally, windowCopied) : null;
-    // The planning tally may be stale by now: verifyCounts counts the source again.
     state.verification = agreed?.ok
       ? agreed
       : await step(setup, 'verifyCounts', {
@@ -282,6 +288,8 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
           schema,
           rowsCopied: state.window ? rowsRead : state.rowsCopied,
           incremental: state.window !== undefined,
+          // A planning tally may be stale by now: verifyCounts counts the source again. One taken during the copy is fresh.
+          sourceTally: plan.tally ? undefined : sourceTally,
         });
     const changed = sourceChangedDuringRun(state);
     if (changed) {

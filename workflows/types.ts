@@ -71,9 +71,10 @@ export interface ChunkPlan {
   rowsTotal: number;
   /**
    * The source's tally when planning (one scan gives the count and the key sum): verification
-   * compares the destination with it, and counts the source again only when they differ.
+   * compares the destination with it, and counts the source again only when they differ. Absent
+   * when planning walked the key without a full scan: tallySource then takes it during the copy.
    */
-  tally: Tally;
+  tally?: Tally;
 }
 
 export interface MigrationState {
