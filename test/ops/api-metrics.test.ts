@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnTs, stopProcess } from '../../scripts/lib/processes';
 import { freePort } from '../support/ports';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
-import { waitFor } from '../support/wait';
+import { StopWaiting, waitFor } from '../support/wait';
 import { metricValue, parsePrometheus } from './prometheus';
 
 let temporal: TestTemporal;
@@ -26,7 +26,14 @@ beforeAll(async () => {
     ['ignore', 'pipe', 'inherit'],
   );
   apiProcess.stdout!.on('data', (d: Buffer) => lines.push(...d.toString('utf8').split('\n').filter(Boolean)));
-  await waitFor(async () => lines.some((l) => l.includes('API metrics on')) && lines.some((l) => l.includes('API listening')) || undefined, 60_000, 'the API to listen');
+  await waitFor(
+    async () => {
+      if (apiProcess.exitCode !== null) throw new StopWaiting(`the API exited (${apiProcess.exitCode}): ${lines.join('\n')}`);
+      return (lines.some((l) => l.includes('API metrics on')) && lines.some((l) => l.includes('API listening'))) || undefined;
+    },
+    60_000,
+    'the API to listen',
+  );
 });
 
 afterAll(async () => {
