@@ -26,5 +26,5 @@ export function contextOf(cmd: Command): Context {
   };
 }
 
-/** An action that returns its exit status (undefined: 0). */
-export type Action = (...args: any[]) => Promise<number | void>;
+/** Registers a command's action: it gets the context and commander's arguments, and returns its exit status (undefined: 0). */
+export type Run = (cmd: Command, fn: (ctx: Context, ...args: any[]) => Promise<number | void>) => void;

@@ -4,7 +4,7 @@ import { scheduleCommands } from './commands/schedules';
 import { migrationCommands } from './commands/migrations';
 import { templateCommands } from './commands/templates';
 import { DEFAULT_URL } from './client';
-import { type Context, contextOf } from './context';
+import { contextOf, type Run } from './context';
 import { EXIT } from './exit-codes';
 import { output, reportError } from './output';
 
@@ -27,8 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     .addHelpText('after', ENVIRONMENT)
     .exitOverride();
 
-  const run = (cmd: Command, fn: (ctx: Context, ...args: any[]) => Promise<number | void>) => {
-    cmd.exitOverride();
+  // Subcommands inherit exitOverride and showHelpAfterError from the program.
+  const run: Run = (cmd, fn) => {
     cmd.action(async (...args: unknown[]) => {
       const self = args[args.length - 1] as Command;
       const ctx = contextOf(self);
@@ -43,7 +43,6 @@ export async function main(argv: string[]): Promise<number> {
   migrationCommands(program, run);
   scheduleCommands(program, run);
   templateCommands(program, run);
-  for (const group of program.commands) group.exitOverride();
 
   if (argv.length === 0) {
     program.outputHelp();
@@ -53,8 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version end here too, successfully.
-      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      // --help ends here too, successfully; help shown for a group without its subcommand is a usage error.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     return reportError(err, output(false));
   }

@@ -3,12 +3,10 @@ import { type Command, Option } from 'commander';
 import type { ListPage } from '../../api/migrations-service';
 import type { CreateMigrationRequest, MigrationView } from '../../api/schemas';
 import { addMigrationOptions, type MigrationFlags, migrationBody, positiveInt, readJsonFile, seconds } from '../body';
-import type { Context } from '../context';
+import type { Run } from '../context';
 import { EXIT } from '../exit-codes';
 import { count, duration, migrationDetails, route, table } from '../format';
 import { printPlan } from '../plan-output';
-
-type Run = (cmd: Command, fn: (ctx: Context, ...args: any[]) => Promise<number | void>) => void;
 
 const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'];
 

@@ -2,11 +2,9 @@
 import { type Command, Option } from 'commander';
 import type { BackfillRequest, CreateScheduleRequest, OverlapPolicy, ScheduleSpecRequest, ScheduleView } from '../../api/schedule-schemas';
 import { addMigrationOptions, type MigrationFlags, migrationBody, readJsonFile } from '../body';
-import type { Context } from '../context';
+import type { Run } from '../context';
 import { UsageError } from '../exit-codes';
 import { table } from '../format';
-
-type Run = (cmd: Command, fn: (ctx: Context, ...args: any[]) => Promise<number | void>) => void;
 
 const OVERLAP = ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'allow_all'];
 

@@ -3,11 +3,10 @@ import type { Command } from 'commander';
 import type { CreateTemplateRequest, TemplateList, TemplateView, UpdateTemplateRequest } from '../../api/routes/templates';
 import type { MigrationView } from '../../api/schemas';
 import { addMigrationOptions, type MigrationFlags, migrationBody, readJsonFile, seconds } from '../body';
-import type { Context } from '../context';
+import type { Run } from '../context';
 import { UsageError } from '../exit-codes';
 import { route, table } from '../format';
 
-type Run = (cmd: Command, fn: (ctx: Context, ...args: any[]) => Promise<number | void>) => void;
 type Json = Record<string, unknown>;
 
 const path = (id: string, action = '') => `/api/templates/${encodeURIComponent(id)}${action}`;
