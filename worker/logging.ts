@@ -115,6 +115,7 @@ export function activityLogFields(): Record<string, unknown> {
 const TEMPORAL_FIELDS: Record<string, string> = {
   workflowId: 'workflow_id',
   runId: 'run_id',
+  workflowRunId: 'run_id',
   workflowType: 'workflow_type',
   activityId: 'activity_id',
   activityType: 'activity_type',

@@ -62,7 +62,10 @@ describe('the run on every line', () => {
     adapter.info('Activity completed', { workflowId: 'mig-123', runId: 'r1', activityType: 'copyChunk', taskQueue: 'q', attempt: 2, durationMs: 5 });
     adapter.debug('Workflow started', { workflowId: 'sched-9-2026-01-01T00:00:00Z', workflowType: 'migrationWorkflow' });
     adapter.warn('core says', { sdkComponent: 'worker' });
-    const [a, w, core] = out.json();
+    adapter.info('chunk copied', { workflowId: 'mig-7', workflowRunId: 'r7', activityId: 'chunk-0', isLocal: false });
+    const [a, w, core, chunk] = out.json();
+    expect(chunk).toMatchObject({ migration_id: 'mig-7', run_id: 'r7', activity_id: 'chunk-0', is_local: false });
+    expect(chunk).not.toHaveProperty('workflowRunId');
     expect(a).toMatchObject({ level: 'info', msg: 'Activity completed', migration_id: 'mig-123', workflow_id: 'mig-123', run_id: 'r1', activity_type: 'copyChunk', task_queue: 'q', attempt: 2, durationMs: 5 });
     expect(w).toMatchObject({ level: 'debug', migration_id: 'sched-9-2026-01-01T00:00:00Z', workflow_type: 'migrationWorkflow' });
     expect(core).toMatchObject({ level: 'warn', sdk_component: 'worker' });
