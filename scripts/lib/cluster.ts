@@ -68,15 +68,31 @@ async function stopChild(child: ChildProcess | undefined, graceMs = 15_000): Pro
   clearTimeout(timer);
 }
 
+/** The server's last fatal or error log message, for a start that failed. */
+function lastError(logFile: string): string {
+  try {
+    const lines = readFileSync(logFile, 'utf8').trim().split('\n').reverse();
+    for (const line of lines) {
+      const m = /"level":"(fatal|error)".*?"msg":"([^"]*)"(?:.*?"error":"([^"]*)")?/.exec(line);
+      if (m) return `; last error in ${logFile}: ${m[2]}${m[3] ? `: ${m[3]}` : ''}`;
+    }
+  } catch {
+    /* no log file (output went to the terminal) */
+  }
+  return '';
+}
+
 /** Resolves when `check` succeeds; rethrows its last error at the deadline, or at once if `child` exits. */
-async function until<T>(what: string, child: ChildProcess, timeoutMs: number, check: () => Promise<T>): Promise<T> {
+async function until<T>(what: string, child: ChildProcess, timeoutMs: number, check: () => Promise<T>, logFile: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what}: the server exited (code ${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${what}: the server exited (code ${child.exitCode ?? child.signalCode})${lastError(logFile)}`);
+    }
     try {
       return await check();
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`${what}: ${(err as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`${what}: ${(err as Error).message}${lastError(logFile)}`);
     }
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -142,11 +158,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         await c.close();
         throw err;
       }
-    });
+    }, logs.server);
     try {
-      await until(`registering namespace ${namespace}`, server, 60_000, () => ensureNamespace(connection, namespace, opts.retentionDays ?? 7));
+      await until(`registering namespace ${namespace}`, server, 60_000, () => ensureNamespace(connection, namespace, opts.retentionDays ?? 7), logs.server);
       // The frontend serves a new namespace once its namespace cache refreshes (up to ~10 s).
-      await until(`namespace ${namespace} to be served`, server, 60_000, () => connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 }));
+      await until(`namespace ${namespace} to be served`, server, 60_000, () => connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 }), logs.server);
       if (!(await ensureSearchAttributes(connection, namespace))) throw new Error(`could not register the migration search attributes in ${namespace}`);
     } finally {
       await connection.close();

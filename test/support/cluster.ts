@@ -3,13 +3,16 @@
  * of the test's own, free ports, configuration and logs in a temporary directory.
  */
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startCluster, type Cluster } from '../../scripts/lib/cluster';
 import type { ClusterDatabases, ClusterPorts, ClusterTls, PostgresTarget } from '../../scripts/lib/cluster-config';
 import { dropDatabases } from '../../scripts/lib/cluster-schema';
+import { MARIADB_URL } from './mariadb';
 import { freePort } from './ports';
+import { TEST_PG_URL } from './postgres';
 
 export const TEST_CLUSTER_PG: PostgresTarget = { host: '127.0.0.1', port: 5432, user: 'postgres', password: '' };
 
@@ -20,14 +23,27 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
+/** A free port in [low, high] (random tries; freePort's ephemeral ports are above what some columns hold). */
+function freePortIn(low: number, high: number, taken: number[]): Promise<number> {
+  const port = low + Math.floor(Math.random() * (high - low + 1));
+  if (taken.includes(port)) return freePortIn(low, high, taken);
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(freePortIn(low, high, taken)));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(port)));
+  });
+}
+
 export async function freeClusterPorts(ui: boolean): Promise<ClusterPorts> {
   const ports: number[] = [];
+  // Membership ports are stored in a SMALLINT column of the cluster_membership table: below 32768.
+  while (ports.length < 4) ports.push(await freePortIn(20_000, 32_767, ports));
   // freePort answers with a port the OS just released; asking for all at once keeps them distinct.
   while (ports.length < (ui ? 10 : 9)) {
     const p = await freePort();
     if (!ports.includes(p)) ports.push(p);
   }
-  const [frontend, frontendHttp, history, matching, worker, m1, m2, m3, m4, uiPort] = ports;
+  const [m1, m2, m3, m4, frontend, frontendHttp, history, matching, worker, uiPort] = ports;
   return { frontend, frontendHttp, history, matching, worker, membership: [m1, m2, m3, m4], ...(ui ? { ui: uiPort } : {}) };
 }
 
@@ -60,4 +76,20 @@ export async function startTestCluster(opts: { databases: ClusterDatabases; fres
     await cluster.stop();
     throw err;
   }
+}
+
+/**
+ * Environment for a worker process of the cluster tests: the test's databases, no fixed metrics or
+ * health port (several workers on one machine), and no Temporal connection settings but `temporal`'s.
+ */
+export function workerEnvFor(temporal: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
+  return {
+    ...env,
+    SINGLESTORE_URL: MARIADB_URL,
+    POSTGRES_URL: TEST_PG_URL,
+    WORKER_METRICS_PORT: '0',
+    WORKER_HEALTH_PORT: '0',
+    ...temporal,
+  };
 }

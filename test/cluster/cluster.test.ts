@@ -1,0 +1,176 @@
+/**
+ * Epic Shelter on the production Temporal server (`npm run cluster`'s startCluster: PostgreSQL
+ * persistence and advanced visibility, the Web UI server in front), as a deployment runs it: two
+ * worker processes polling one task queue and the API. A migration of a few hundred thousand rows
+ * completes through a SIGKILL of one worker mid-copy, exactly once, and is then found the ways an
+ * operator looks for it: a search-attribute query in the Temporal CLI, the API's filtered list,
+ * and the Web UI's workflow filter (screenshot in docs/screenshots/web-ui-filter.png).
+ */
+import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { ROOT, spawnWorker, stopProcess, waitForExit } from '../../scripts/lib/processes';
+import { ensureTemporalCli } from '../../scripts/lib/temporal-cli';
+import { seedSales } from '../../scripts/seed-sales';
+import { startTestCluster, workerEnvFor, type TestCluster } from '../support/cluster';
+import { MARIADB_URL, mariadb, uniqueName } from '../support/mariadb';
+import { toPostgres, withPostgres } from '../support/postgres';
+import { api } from '../support/stack';
+import { StopWaiting, waitFor } from '../support/wait';
+
+const ROWS = 300_000;
+const source = uniqueName('cl_sales');
+const dest = uniqueName('cl_sales_dest');
+const taskQueue = `cl-${Math.random().toString(36).slice(2, 8)}`;
+
+let tc: TestCluster;
+let app: ReturnType<typeof createApp>;
+const workers: ChildProcess[] = [];
+let migrationId = '';
+
+beforeAll(async () => {
+  await seedSales(MARIADB_URL, ROWS, source);
+  tc = await startTestCluster({ databases: { main: 'es_cltest', visibility: 'es_cltest_visibility' }, fresh: true, ui: true });
+  app = createApp({ client: tc.client, connection: tc.connection, taskQueue });
+}, 300_000);
+
+afterAll(async () => {
+  for (const w of workers) await stopProcess(w, 'SIGKILL');
+  await tc?.stop();
+  const db = await mariadb();
+  await db.query(`DROP TABLE IF EXISTS \`${source}\``);
+  await db.end();
+  await withPostgres([dest], async () => undefined);
+});
+
+async function migration(id: string) {
+  return (await api(app, 'GET', `/api/migrations/${id}`)).body;
+}
+
+/** Pollers of the task queue's activity tasks (each worker process polls as its own identity). */
+async function activityPollers(): Promise<string[]> {
+  const res = await tc.connection.workflowService.describeTaskQueue({
+    namespace: tc.cluster.namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: 2 /* ACTIVITY */,
+  });
+  return (res.pollers ?? []).map((p) => p.identity ?? '');
+}
+
+describe('on the production Temporal server', () => {
+  it('copies exactly once through a SIGKILL of one of two worker processes mid-copy', { timeout: 420_000 }, async () => {
+    // One chunk at a time per worker and two chunks in flight: each worker holds one when the kill lands.
+    const env = workerEnvFor({ TEMPORAL_ADDRESS: tc.cluster.address, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_MAX_CONCURRENT_COPIES: '1' });
+    workers.push(spawnWorker(env, ['ignore', 'ignore', 'inherit']), spawnWorker(env, ['ignore', 'ignore', 'inherit']));
+    const pollers = await waitFor(async () => ((await activityPollers()).length >= 2 ? activityPollers() : undefined), 60_000, 'two activity pollers');
+    expect(new Set(pollers).size).toBe(2);
+
+    const created = await api(
+      app,
+      'POST',
+      '/api/migrations',
+      toPostgres(`cluster sales ${source}`, source, dest, { options: { chunk_rows: 25_000, batch_rows: 2_000, parallelism: 2 } }),
+    );
+    expect(created.status).toBe(201);
+    migrationId = created.body.id;
+
+    const beforeKill = await waitFor(
+      async () => {
+        const m = await migration(migrationId);
+        if (['completed', 'failed', 'cancelled'].includes(m.status)) throw new StopWaiting(`migration ended ${m.status} (${m.error}) before the kill`);
+        return m.chunks_done >= 2 ? m : undefined;
+      },
+      240_000,
+      'two finished chunks',
+      100,
+    );
+    const [victim, survivor] = workers;
+    victim.kill('SIGKILL');
+    await waitForExit(victim);
+    expect(beforeKill.chunks_done).toBeLessThan(beforeKill.chunks_total);
+
+    const final = await waitFor(
+      async () => {
+        const m = await migration(migrationId);
+        if (['failed', 'cancelled'].includes(m.status)) throw new StopWaiting(`migration ended ${m.status}: ${m.error}`);
+        return m.status === 'completed' ? m : undefined;
+      },
+      300_000,
+      'the migration to complete',
+      250,
+    );
+    expect(survivor.exitCode).toBeNull();
+    const sum = String((ROWS * (ROWS + 1)) / 2);
+    expect(final.rows_copied).toBe(ROWS);
+    expect(final.verification).toEqual({ source_rows: ROWS, destination_rows: ROWS, source_key_sum: sum, destination_key_sum: sum, ok: true });
+    await withPostgres([], async (pg) => {
+      const check = await pg.query(`SELECT count(*) AS n, count(DISTINCT id) AS d, sum(quantity) AS q FROM "${dest}"`);
+      expect(Number(check.rows[0].n)).toBe(ROWS);
+      expect(Number(check.rows[0].d)).toBe(ROWS);
+      const db = await mariadb();
+      const [rows] = await db.query(`SELECT sum(quantity) AS q FROM \`${source}\``);
+      await db.end();
+      expect(String(check.rows[0].q)).toBe(String((rows as Array<{ q: unknown }>)[0].q));
+    });
+
+    // The chunk the killed worker held ran again (on the survivor) after its heartbeat timed out;
+    // finished chunks were not scheduled twice.
+    const events = (await tc.client.workflow.getHandle(migrationId).fetchHistory()).events ?? [];
+    const copies = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'copyChunk');
+    expect(copies.length).toBe(final.chunks_total);
+    expect(events.some((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1)).toBe(true);
+    console.log(`cluster: killed a worker after ${beforeKill.chunks_done}/${beforeKill.chunks_total} chunks; ${ROWS} rows copied exactly once`);
+  });
+
+  const query = () => `MigrationStatus='completed' AND SourceType='SINGLESTORE' AND DestinationTable='${dest}'`;
+
+  it('is found by a search-attribute query in the Temporal CLI and by the API list filter', async () => {
+    expect(migrationId).not.toBe('');
+    const cli = ensureTemporalCli();
+    // Visibility is written asynchronously after the run closes.
+    const listed = await waitFor(
+      async () => {
+        const { stdout } = await promisify(execFile)(cli, [
+          'workflow', 'list', '--address', tc.cluster.address, '--namespace', tc.cluster.namespace, '--query', query(), '--output', 'json',
+        ]);
+        const runs = JSON.parse(stdout || '[]') as Array<{ execution: { workflowId: string }; status: string }>;
+        return runs.length > 0 ? runs : undefined;
+      },
+      30_000,
+      'the CLI to list the run',
+      500,
+    );
+    expect(listed.map((r) => r.execution.workflowId)).toEqual([migrationId]);
+    expect(String(listed[0].status)).toMatch(/COMPLETED/);
+
+    const page = await api(app, 'GET', '/api/migrations?status=completed&source_type=SINGLESTORE&destination_type=POSTGRES');
+    expect(page.status).toBe(200);
+    expect(page.body.migrations.map((m: { id: string }) => m.id)).toContain(migrationId);
+  });
+
+  it('is found by the Web UI workflow filter', { timeout: 120_000 }, async () => {
+    expect(migrationId).not.toBe('');
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const url = `${tc.cluster.uiUrl}/namespaces/${tc.cluster.namespace}/workflows?query=${encodeURIComponent(query())}`;
+      await page.goto(url);
+      const row = page.getByRole('link', { name: migrationId });
+      await row.first().waitFor({ state: 'visible', timeout: 60_000 });
+      const dir = join(ROOT, 'docs', 'screenshots');
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, 'web-ui-filter.png') });
+      // Only the run the filter matches is listed.
+      expect(await page.getByRole('link', { name: /^mig-/ }).count()).toBe(1);
+    } finally {
+      await browser.close();
+    }
+  });
+});
