@@ -39,9 +39,9 @@ function sourceTally(src: SourceConnector, spec: SourceSpec, schema: TableSchema
  * rows off the packed path. Only when both ends speak packed rows: a pair that never does (e.g.
  * into Hydrolix) would warn on every run. Shared with the dry-run plan.
  */
-export async function copyPathWarning(src: SourceConnector, dst: DestinationConnector, source: SourceSpec, mapped: Mapped): Promise<string | null> {
+export async function copyPathWarning(src: SourceConnector, dst: DestinationConnector, source: SourceSpec, mapped: Mapped, tableMissing = false): Promise<string | null> {
   if (!src.readText || !dst.writeText) return null;
-  const why = mapped.rowPath ?? (await textPathBlocker(src, dst, source, mapped.spec, mapped.read, mapped.write));
+  const why = mapped.rowPath ?? (await textPathBlocker(src, dst, source, mapped.spec, mapped.read, mapped.write, tableMissing));
   return why ? `${SLOW_PATH_WARNING}: ${why}` : null;
 }
 
@@ -61,6 +61,11 @@ export function autoChunkRows(rowsTotal: number, parallelism: number): number {
   const lanes = Math.max(1, parallelism);
   const rounds = Math.max(1, Math.ceil(rowsTotal / (lanes * 1_000_000)));
   return Math.min(1_000_000, Math.max(50_000, Math.ceil(rowsTotal / (lanes * rounds))));
+}
+
+/** Rows per chunk for a row count: the asked-for size or autoChunkRows, never more than MAX_CHUNKS chunks. Shared with the dry-run plan. */
+export function chunkSize(rows: number, chunkRows: number | undefined, parallelism: number): number {
+  return Math.max(chunkRows ?? autoChunkRows(rows, parallelism), Math.ceil(rows / MAX_CHUNKS));
 }
 
 /** A destination without a tally of its own that lags behind its writes: recount this many times before calling it a mismatch. */
@@ -89,7 +94,7 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     async planChunks({ source, schema, chunkRows, parallelism }: PlanInput): Promise<ChunkPlan> {
       return withHeartbeat(async () => {
         const src = await connectors.source(source.type, source.spec.connection);
-        const sizeFor = (rows: number) => Math.max(chunkRows ?? autoChunkRows(rows, parallelism), Math.ceil(rows / MAX_CHUNKS));
+        const sizeFor = (rows: number) => chunkSize(rows, chunkRows, parallelism);
         // A key that is not one integer is walked: one key-order pass counts, tallies and picks every
         // Nth key, N chosen from the statistics' estimate. An estimate that is off changes the chunks'
         // size (and their number, never past MAX_CHUNKS), nothing else: the count stays exact.

@@ -10,6 +10,8 @@ export const SLOW_PATH_WARNING = 'rows decoded in the worker (slower path)';
 /**
  * Why rows of `schema` cannot travel as packed rows from `src` to `dst`, or null when they can.
  * `written`: the destination's view of the rows when a column mapping renames or casts them.
+ * `tableMissing` (the dry-run plan, before setup created it): only the source half is asked, since a
+ * destination that writes packed rows creates its tables with types that take them.
  */
 export async function textPathBlocker(
   src: SourceConnector,
@@ -18,11 +20,12 @@ export async function textPathBlocker(
   destination: DestinationSpec,
   schema: TableSchema,
   written: TableSchema = schema,
+  tableMissing = false,
 ): Promise<string | null> {
   if (!src.readText || !src.canReadText) return `the ${src.type} source reads no packed rows`;
   if (!dst.writeText || !dst.acceptsText) return `the ${dst.type} destination writes no packed rows`;
   const fromSource = src.textPathBlocker ? await src.textPathBlocker(source, schema) : (await src.canReadText(source, schema)) ? null : `the ${src.type} source cannot read this row set as packed rows`;
-  if (fromSource) return fromSource;
+  if (fromSource || tableMissing) return fromSource;
   if (dst.textPathBlocker) return dst.textPathBlocker(destination, written);
   return (await dst.acceptsText(destination, written)) ? null : `the ${dst.type} destination cannot write this table from packed rows`;
 }

@@ -1,1 +1,2 @@
 export { migrationWorkflow, progressQuery } from './migration';
+export { catalogWorkflow, planWorkflow } from './catalog';
