@@ -60,6 +60,9 @@ describe('Dockerfile', () => {
     for (const c of copies.filter((c) => !c.startsWith('--from='))) {
       for (const src of c.split(' ').slice(0, -1)) expect(existsSync(join(ROOT, src)), `COPY ${src}`).toBe(true);
     }
+    // The API finds dashboard/dist next to the package.json above dist/ (api/dashboard.ts).
+    expect(copies).toContain('--from=build /app/dashboard/dist ./dashboard/dist');
+    expect(copies).toContain('package.json ./');
     // The build stage bundles the workflows once; the worker is told where.
     expect(all([stage('build')], 'RUN').join(' ')).toContain('node dist/worker/bundle-workflows.js dist/workflow-bundle.js');
     expect(all([stage('worker')], 'ENV').join(' ')).toContain('WORKER_WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js');
