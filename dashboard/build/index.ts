@@ -57,13 +57,16 @@ export interface DashboardBuild {
   files: string[];
 }
 
-/** `typecheck: false` skips step 2 (the browser tests, which only need the bundle to match the sources). */
-export async function buildDashboard(opts: { force?: boolean; typecheck?: boolean } = {}): Promise<DashboardBuild> {
+/**
+ * `check: false` skips steps 1 and 2: the browser tests need only the bundle to match the sources,
+ * and must not rewrite files in the checkout.
+ */
+export async function buildDashboard(opts: { force?: boolean; check?: boolean } = {}): Promise<DashboardBuild> {
   const inputsMtime = Math.max(...INPUTS.map((p) => newestMtime(join(ROOT, p))));
   const skipped = !opts.force && builtAfter(DASHBOARD_DIST, inputsMtime);
   if (!skipped) {
-    await writeApiTypes();
-    if (opts.typecheck !== false) node([join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'dashboard']);
+    if (opts.check !== false) await writeApiTypes();
+    if (opts.check !== false) node([join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'dashboard']);
     node([join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], {
       ...process.env,
       VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true',

@@ -8,7 +8,7 @@ import * as React from 'react';
 import { ArrowLeftIcon, CheckIcon, FileStackIcon, LoaderCircleIcon, PlayIcon, ScanSearchIcon } from 'lucide-react';
 import { ApiError, api, errorMessage, unwrap } from '@/api/client';
 import { connectorsFor, loadConnectors } from '@/api/queries';
-import type { Plan, Template } from '@/api/types';
+import type { Connector, Plan, SourceTables, Template } from '@/api/types';
 import { Field } from '@/components/field';
 import { MappingTable, mappingRows } from '@/components/new-migration/mapping-table';
 import { PlanView } from '@/components/new-migration/plan-view';
@@ -26,7 +26,7 @@ import { Tabs, TabsList, TabsTrigger } from '@/components/ui/tabs';
 import { Textarea } from '@/components/ui/textarea';
 import { formatCompact } from '@/lib/format';
 import { Link, navigate } from '@/lib/router';
-import { useAction, useQuery } from '@/lib/use-query';
+import { type QueryState, useAction, useQuery } from '@/lib/use-query';
 
 const PLAN_DEBOUNCE_MS = 700;
 
@@ -60,26 +60,34 @@ function MigrationForm({ template }: { template?: Template }) {
     if (!form.destinationType && destinations[0]) set('destinationType', destinations[0].type);
   }, [sources, destinations, form.sourceType, form.destinationType, set]);
 
+  const [tableSearch, setTableSearch] = React.useState('');
   const tables = useQuery(
     async (signal) =>
       unwrap(
         await api.GET('/api/sources/{type}/tables', {
-          params: { path: { type: form.sourceType }, query: form.sourceConnection ? { connection: form.sourceConnection } : {} },
+          params: {
+            path: { type: form.sourceType },
+            query: { ...(form.sourceConnection ? { connection: form.sourceConnection } : {}), ...(tableSearch ? { search: tableSearch } : {}) },
+          },
           signal,
         }),
-      ).tables,
-    [form.sourceType, form.sourceConnection],
+      ),
+    [form.sourceType, form.sourceConnection, tableSearch],
     { enabled: Boolean(form.sourceType) },
   );
+  // With the destination chosen, the catalog already says the type each column gets there.
   const columns = useQuery(
     async (signal) =>
       unwrap(
         await api.GET('/api/sources/{type}/tables/{table}/columns', {
-          params: { path: { type: form.sourceType, table: form.sourceTable }, query: form.sourceConnection ? { connection: form.sourceConnection } : {} },
+          params: {
+            path: { type: form.sourceType, table: form.sourceTable },
+            query: { ...(form.sourceConnection ? { connection: form.sourceConnection } : {}), ...(form.destinationType ? { destination_type: form.destinationType } : {}) },
+          },
           signal,
         }),
       ).columns,
-    [form.sourceType, form.sourceTable, form.sourceConnection],
+    [form.sourceType, form.sourceTable, form.sourceConnection, form.destinationType],
     { enabled: Boolean(form.sourceType && form.sourceTable && form.sourceMode === 'table') },
   );
 
@@ -137,9 +145,8 @@ function MigrationForm({ template }: { template?: Template }) {
 
   const err = (id: string) => fieldErrors[id];
   const tableColumns = columns.data;
-  const casts = plan.data ? [] : [];
-  const rows = mappingRows(plan.data, form.sourceMode === 'table' ? tableColumns : undefined, casts);
-  const parallelism = Number(form.parallelism) || 2;
+  const casts = connectors.data?.find((c) => c.type === form.destinationType)?.casts ?? [];
+  const rows = mappingRows(plan.data, form.sourceMode === 'table' ? tableColumns : undefined);
 
   return (
     <>
@@ -171,7 +178,7 @@ function MigrationForm({ template }: { template?: Template }) {
                 {!form.sourceType && <NativeSelectOption value="">Choose a source</NativeSelectOption>}
                 {sources.map((c) => (
                   <NativeSelectOption key={c.type} value={c.type}>
-                    {c.type}
+                    {connectorLabel(c, 'source')}
                   </NativeSelectOption>
                 ))}
               </NativeSelect>
@@ -187,7 +194,7 @@ function MigrationForm({ template }: { template?: Template }) {
                 </TabsList>
               </Tabs>
               {form.sourceMode === 'table' ? (
-                <SourceTableField form={form} setForm={setForm} tables={tables} error={err('source-table')} />
+                <SourceTableField form={form} setForm={setForm} tables={tables} search={tableSearch} onSearch={setTableSearch} error={err('source-table')} />
               ) : (
                 <Field id="source-query" label="Source query" hint="One read-only SELECT." error={err('source-query')}>
                   <Textarea value={form.sourceQuery} onChange={(e) => set('sourceQuery', e.target.value)} className="min-h-24 font-mono text-xs" placeholder="SELECT * FROM sales_data WHERE date >= '2024-01-01'" />
@@ -207,7 +214,7 @@ function MigrationForm({ template }: { template?: Template }) {
                 {!form.destinationType && <NativeSelectOption value="">Choose a destination</NativeSelectOption>}
                 {destinations.map((c) => (
                   <NativeSelectOption key={c.type} value={c.type}>
-                    {c.type}
+                    {connectorLabel(c, 'destination')}
                   </NativeSelectOption>
                 ))}
               </NativeSelect>
@@ -255,7 +262,7 @@ function MigrationForm({ template }: { template?: Template }) {
               </Alert>
             )}
             {rows.length > 0 ? (
-              <MappingTable rows={rows} rules={form.columns} onChange={(c) => set('columns', c)} stale={planStale} />
+              <MappingTable rows={rows} rules={form.columns} casts={casts} onChange={(c) => set('columns', c)} stale={planStale} />
             ) : (
               <p className="text-muted-foreground text-sm">
                 {ready ? 'Planning…' : 'Choose a source table (or write a query) and a destination table to see the columns.'}
@@ -305,7 +312,7 @@ function MigrationForm({ template }: { template?: Template }) {
                       <NativeSelectOption value="">Choose a column</NativeSelectOption>
                       {tableColumns.map((c) => (
                         <NativeSelectOption key={c.name} value={c.name}>
-                          {c.name} ({c.type})
+                          {c.name} ({c.source_type})
                         </NativeSelectOption>
                       ))}
                     </NativeSelect>
@@ -328,7 +335,7 @@ function MigrationForm({ template }: { template?: Template }) {
               <CardDescription>{planStale ? 'Out of date: the form changed since. Preview plan to refresh it.' : 'What the run will do, found without changing anything.'}</CardDescription>
             </CardHeader>
             <CardContent>
-              <PlanView plan={plan.data} parallelism={parallelism} />
+              <PlanView plan={plan.data} />
             </CardContent>
           </Card>
         )}
@@ -386,21 +393,36 @@ function MigrationForm({ template }: { template?: Template }) {
   );
 }
 
+/** "PostgreSQL (POSTGRES)", marked when the worker has no settings for it. */
+function connectorLabel(c: Connector, role: 'source' | 'destination'): string {
+  const configured = c.worker?.[role]?.configured;
+  return `${c.title} (${c.type})${configured === false ? ' — not configured on the worker' : ''}`;
+}
+
 function SourceTableField({
   form,
   setForm,
   tables,
+  search,
+  onSearch,
   error,
 }: {
   form: FormState;
   setForm: React.Dispatch<React.SetStateAction<FormState>>;
-  tables: ReturnType<typeof useQuery<{ name: string; rows_estimate: number | null }[]>>;
+  tables: QueryState<SourceTables>;
+  search: string;
+  onSearch: (s: string) => void;
   error?: string;
 }) {
+  const [searchInput, setSearchInput] = React.useState(search);
+  React.useEffect(() => {
+    const t = setTimeout(() => onSearch(searchInput.trim()), 300);
+    return () => clearTimeout(t);
+  }, [searchInput, onSearch]);
   const choose = (table: string) =>
     setForm((f) => ({ ...f, sourceTable: table, columns: {}, cursorColumn: '', destinationTable: f.destinationTable || table }));
-  // Without a catalog (a source that lists nothing, or an error) the table is typed in.
-  if (tables.error !== undefined || (tables.data && tables.data.length === 0)) {
+  // Without a catalog (an error, or a source that lists nothing) the table is typed in.
+  if (tables.error !== undefined || (tables.data && tables.data.tables.length === 0 && !search)) {
     return (
       <Field
         id="source-table"
@@ -412,19 +434,26 @@ function SourceTableField({
       </Field>
     );
   }
-  const known = tables.data?.some((t) => t.name === form.sourceTable);
+  const list = tables.data?.tables ?? [];
+  const known = list.some((t) => t.name === form.sourceTable);
+  const hint = tables.loading && !tables.data ? 'Loading tables…' : `${list.length}${tables.data?.truncated ? '+' : ''} tables; row counts are the source's estimates.`;
   return (
-    <Field id="source-table" label="Source table" hint={tables.loading ? 'Loading tables…' : `${tables.data?.length ?? 0} tables; row counts are the source's estimates.`} error={error}>
-      <NativeSelect value={form.sourceTable} onChange={(e) => choose(e.target.value)} disabled={!tables.data}>
-        <NativeSelectOption value="">Choose a table</NativeSelectOption>
-        {form.sourceTable && !known && <NativeSelectOption value={form.sourceTable}>{form.sourceTable}</NativeSelectOption>}
-        {tables.data?.map((t) => (
-          <NativeSelectOption key={t.name} value={t.name}>
-            {t.name}
-            {t.rows_estimate !== null ? ` — ≈ ${formatCompact(t.rows_estimate)} rows` : ''}
-          </NativeSelectOption>
-        ))}
-      </NativeSelect>
-    </Field>
+    <div className="grid grid-cols-[1fr_16rem] items-start gap-4">
+      <Field id="source-table" label="Source table" hint={hint} error={error}>
+        <NativeSelect value={form.sourceTable} onChange={(e) => choose(e.target.value)} disabled={!tables.data}>
+          <NativeSelectOption value="">Choose a table</NativeSelectOption>
+          {form.sourceTable && !known && <NativeSelectOption value={form.sourceTable}>{form.sourceTable}</NativeSelectOption>}
+          {list.map((t) => (
+            <NativeSelectOption key={`${t.schema}.${t.name}`} value={t.name}>
+              {t.name}
+              {t.rows_estimate !== null ? ` — ≈ ${formatCompact(t.rows_estimate)} rows` : ''}
+            </NativeSelectOption>
+          ))}
+        </NativeSelect>
+      </Field>
+      <Field id="table-search" label="Find a table" hint={tables.data?.truncated ? 'More tables than listed: narrow by name.' : undefined}>
+        <Input value={searchInput} onChange={(e) => setSearchInput(e.target.value)} placeholder="part of the name" />
+      </Field>
+    </div>
   );
 }

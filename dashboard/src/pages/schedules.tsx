@@ -2,6 +2,7 @@
 import * as React from 'react';
 import { ArrowRightIcon, CalendarClockIcon, PauseIcon, PlayIcon, PlusIcon, HistoryIcon, Trash2Icon, ZapIcon } from 'lucide-react';
 import { api, unwrap } from '@/api/client';
+import { migrationEnds } from '@/api/queries';
 import type { Schedule } from '@/api/types';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { BackfillDialog } from '@/components/schedules/backfill-dialog';
@@ -112,10 +113,10 @@ function ScheduleCard({ schedule: s, onChanged, onBackfill, onDelete }: { schedu
         <div className="space-y-2">
           <h3 className="text-muted-foreground text-xs font-medium uppercase">Migration</h3>
           <p className="flex flex-wrap items-center gap-1.5">
-            <span className="font-mono text-xs">{m.source_config.table ?? 'query'}</span>
+            <span className="font-mono text-xs">{migrationEnds(m).source}</span>
             <span className="text-muted-foreground text-xs">({m.source_type})</span>
             <ArrowRightIcon className="size-3" aria-label="to" />
-            <span className="font-mono text-xs">{m.destination_config.table}</span>
+            <span className="font-mono text-xs">{migrationEnds(m).destination}</span>
             <span className="text-muted-foreground text-xs">({m.destination_type})</span>
           </p>
           {m.options?.mode === 'incremental' && <p className="text-muted-foreground text-xs">Incremental on {m.options.cursor_column}</p>}

@@ -2,6 +2,7 @@
 import * as React from 'react';
 import { ArrowRightIcon, FileStackIcon, PencilIcon, PlayIcon, PlusIcon, Trash2Icon } from 'lucide-react';
 import { api, unwrap } from '@/api/client';
+import { migrationEnds } from '@/api/queries';
 import type { Template } from '@/api/types';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { EmptyState, ErrorState, InlineError, LoadingRows, PageHeader } from '@/components/states';
@@ -70,10 +71,10 @@ export default function TemplatesPage() {
                     </TableCell>
                     <TableCell>
                       <span className="inline-flex items-center gap-1.5 text-xs">
-                        <span className="font-mono">{m.source_config.table ?? 'query'}</span>
+                        <span className="font-mono">{migrationEnds(m).source}</span>
                         <span className="text-muted-foreground">{m.source_type}</span>
                         <ArrowRightIcon className="size-3" aria-label="to" />
-                        <span className="font-mono">{m.destination_config.table}</span>
+                        <span className="font-mono">{migrationEnds(m).destination}</span>
                         <span className="text-muted-foreground">{m.destination_type}</span>
                       </span>
                     </TableCell>

@@ -1,5 +1,5 @@
 /** The new-migration form's state and its translation to and from the POST /api/migrations body. */
-import type { ColumnRules, CreateMigration } from '@/api/types';
+import type { ColumnRules, CreateMigration, DestinationConfig, SourceConfig } from '@/api/types';
 
 export interface FormState {
   name: string;
@@ -72,12 +72,13 @@ export function bodyFromForm(f: FormState): CreateMigration {
   const ns = opt(f.destinationNamespace);
   return {
     name: f.name.trim(),
-    source_type: f.sourceType,
+    // The selects offer only the API's own connector types.
+    source_type: f.sourceType as CreateMigration['source_type'],
     source_config: {
       ...(f.sourceConnection.trim() ? { connection: f.sourceConnection.trim() } : {}),
       ...(f.sourceMode === 'table' ? { table: opt(f.sourceTable) } : { query: opt(f.sourceQuery) }),
     },
-    destination_type: f.destinationType,
+    destination_type: f.destinationType as CreateMigration['destination_type'],
     destination_config: {
       table: f.destinationTable.trim(),
       ...(f.destinationConnection.trim() ? { connection: f.destinationConnection.trim() } : {}),
@@ -91,19 +92,20 @@ export function bodyFromForm(f: FormState): CreateMigration {
 }
 
 export function formFromBody(b: CreateMigration): FormState {
-  const dc = b.destination_config as CreateMigration['destination_config'] & { project?: string; schema?: string };
+  const sc = b.source_config as SourceConfig;
+  const dc = b.destination_config as DestinationConfig;
   return {
     ...EMPTY_FORM,
     name: b.name,
     sourceType: b.source_type,
-    sourceConnection: b.source_config.connection ?? '',
-    sourceMode: b.source_config.table === undefined && b.source_config.query !== undefined ? 'query' : 'table',
-    sourceTable: b.source_config.table ?? '',
-    sourceQuery: b.source_config.query ?? '',
+    sourceConnection: sc.connection ?? '',
+    sourceMode: sc.table === undefined && sc.query !== undefined ? 'query' : 'table',
+    sourceTable: sc.table ?? '',
+    sourceQuery: sc.query ?? '',
     destinationType: b.destination_type,
     destinationConnection: dc.connection ?? '',
     destinationTable: dc.table,
-    destinationNamespace: dc.project ?? dc.schema ?? '',
+    destinationNamespace: ('project' in dc ? dc.project : undefined) ?? ('schema' in dc ? dc.schema : undefined) ?? '',
     writeMode: dc.write_mode ?? '',
     columns: dc.columns ?? {},
     transformQuery: b.transform_query ?? '',

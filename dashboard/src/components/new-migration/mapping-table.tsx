@@ -1,44 +1,47 @@
 /**
  * The schema-mapping step: every source column with the destination name and type it will get
- * (from the dry-run plan), its lossy-conversion warning, and rename / cast / skip controls.
+ * (from the dry-run plan; from the catalog until the plan answers), its lossy-conversion warnings,
+ * and rename / cast / skip controls.
  */
-import { AlertTriangleIcon } from 'lucide-react';
-import type { ColumnRules, Plan, SourceColumn } from '@/api/types';
+import { AlertTriangleIcon, KeyRoundIcon } from 'lucide-react';
+import type { ColumnRule, ColumnRules, Plan, SourceColumn } from '@/api/types';
 import { Checkbox } from '@/components/ui/checkbox';
 import { Input } from '@/components/ui/input';
 import { NativeSelect, NativeSelectOption } from '@/components/ui/native-select';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { cn } from '@/lib/utils';
 
-export type PlanColumn = Plan['columns'][number];
-
 export interface MappingRow {
   source: string;
   sourceType: string;
+  key: boolean;
   destinationType: string | null;
-  warning: string | null;
-  casts: readonly string[];
+  warnings: string[];
 }
 
-/** Rows from the plan when there is one, else from the catalog's columns (types unknown until planned). */
-export function mappingRows(plan: Plan | undefined, columns: SourceColumn[] | undefined, casts: readonly string[]): MappingRow[] {
+/** Rows from the plan when there is one, else from the catalog's columns. */
+export function mappingRows(plan: Plan | undefined, columns: SourceColumn[] | undefined): MappingRow[] {
   if (plan) {
-    return plan.columns.map((c) => ({
-      source: c.source,
-      sourceType: c.source_type,
-      destinationType: c.destination_type,
-      warning: c.warning,
-      casts: c.casts ?? casts,
-    }));
+    return plan.columns.map((c) => ({ source: c.source_name, sourceType: c.source_type, key: c.key, destinationType: c.destination_type, warnings: c.warnings }));
   }
-  return (columns ?? []).map((c) => ({ source: c.name, sourceType: c.type, destinationType: null, warning: null, casts }));
+  return (columns ?? []).map((c) => ({ source: c.name, sourceType: c.source_type, key: c.key, destinationType: c.destination_type, warnings: c.warnings }));
 }
 
-export function MappingTable({ rows, rules, onChange, stale }: { rows: MappingRow[]; rules: ColumnRules; onChange: (rules: ColumnRules) => void; stale: boolean }) {
-  const set = (col: string, patch: Partial<ColumnRules[string]>) => {
-    const next = { ...rules, [col]: { ...rules[col], ...patch } };
-    onChange(next);
-  };
+export function MappingTable({
+  rows,
+  rules,
+  casts,
+  onChange,
+  stale,
+}: {
+  rows: MappingRow[];
+  rules: ColumnRules;
+  /** The casts the destination offers (from GET /api/connectors). */
+  casts: readonly string[];
+  onChange: (rules: ColumnRules) => void;
+  stale: boolean;
+}) {
+  const set = (col: string, patch: Partial<ColumnRule>) => onChange({ ...rules, [col]: { ...rules[col], ...patch } });
   return (
     <Table aria-label="Column mapping">
       <TableHeader>
@@ -58,7 +61,10 @@ export function MappingTable({ rows, rules, onChange, stale }: { rows: MappingRo
           return (
             <TableRow key={r.source} data-column={r.source} className={cn(skipped && 'opacity-50')}>
               <TableCell className="pl-0">
-                <div className="font-mono text-sm">{r.source}</div>
+                <div className="flex items-center gap-1.5 font-mono text-sm">
+                  {r.source}
+                  {r.key && <KeyRoundIcon className="text-muted-foreground size-3" aria-label="key column" />}
+                </div>
                 <div className="text-muted-foreground font-mono text-xs">{r.sourceType}</div>
               </TableCell>
               <TableCell className="w-56">
@@ -76,12 +82,13 @@ export function MappingTable({ rows, rules, onChange, stale }: { rows: MappingRo
                 <NativeSelect
                   aria-label={`Cast for ${r.source}`}
                   value={rule.cast ?? ''}
-                  disabled={skipped || r.casts.length === 0}
+                  disabled={skipped || casts.length === 0}
                   onChange={(e) => set(r.source, { cast: e.target.value || undefined })}
                   className="h-8 text-xs"
                 >
                   <NativeSelectOption value="">default</NativeSelectOption>
-                  {r.casts.map((c) => (
+                  {rule.cast && !casts.includes(rule.cast) && <NativeSelectOption value={rule.cast}>{rule.cast}</NativeSelectOption>}
+                  {casts.map((c) => (
                     <NativeSelectOption key={c} value={c}>
                       {c}
                     </NativeSelectOption>
@@ -89,14 +96,18 @@ export function MappingTable({ rows, rules, onChange, stale }: { rows: MappingRo
                 </NativeSelect>
               </TableCell>
               <TableCell className="text-center">
-                <Checkbox aria-label={`Skip ${r.source}`} checked={skipped} onCheckedChange={(v) => set(r.source, { skip: v === true || undefined })} />
+                <Checkbox aria-label={`Skip ${r.source}`} checked={skipped} disabled={r.key} onCheckedChange={(v) => set(r.source, { skip: v === true || undefined })} />
               </TableCell>
-              <TableCell className="max-w-72 whitespace-normal">
-                {r.warning && !skipped && (
-                  <span className="flex gap-1.5 text-xs">
-                    <AlertTriangleIcon className="text-warning mt-0.5 size-3.5 shrink-0" aria-hidden="true" />
-                    <span>{r.warning}</span>
-                  </span>
+              <TableCell className="max-w-80 whitespace-normal">
+                {!skipped && r.warnings.length > 0 && (
+                  <ul className="space-y-1">
+                    {r.warnings.map((w, i) => (
+                      <li key={i} className="flex gap-1.5 text-xs">
+                        <AlertTriangleIcon className="text-warning mt-0.5 size-3.5 shrink-0" aria-hidden="true" />
+                        <span>{w}</span>
+                      </li>
+                    ))}
+                  </ul>
                 )}
               </TableCell>
             </TableRow>
