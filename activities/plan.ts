@@ -133,7 +133,8 @@ export function planActivities(connectors: ConnectorCache, redact: Redactor) {
     const [src, dst] = await Promise.all([connectors.source(source.type, source.spec.connection), connectors.destination(destination.type, destination.spec.connection)]);
     const mapped = mapColumns(schema, destination.spec, dst.typing, { cursorColumn: incremental?.cursorColumn });
     const preview = dst.previewTable ? await dst.previewTable(mapped.spec, mapped.write) : null;
-    const path = await copyPathWarning(src, dst, spec, mapped, !preview?.exists);
+    // The destination half of the copy path needs the table as setup leaves it: not asked when it is missing or does not fit.
+    const path = await copyPathWarning(src, dst, spec, mapped, !preview?.exists || preview.mismatches.length > 0);
 
     const estimate = (await src.estimateRows?.(spec, mapped.read)) ?? null;
     const rows = estimate ?? (await src.countRows(spec, mapped.read));

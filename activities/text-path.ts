@@ -10,8 +10,8 @@ export const SLOW_PATH_WARNING = 'rows decoded in the worker (slower path)';
 /**
  * Why rows of `schema` cannot travel as packed rows from `src` to `dst`, or null when they can.
  * `written`: the destination's view of the rows when a column mapping renames or casts them.
- * `tableMissing` (the dry-run plan, before setup created it): only the source half is asked, since a
- * destination that writes packed rows creates its tables with types that take them.
+ * `tableMissing` (the dry-run plan, where the table is missing or would be refused): only the source
+ * half is asked, since a destination that writes packed rows creates its tables with types that take them.
  */
 export async function textPathBlocker(
   src: SourceConnector,
