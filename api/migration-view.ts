@@ -22,6 +22,15 @@ export interface MigrationMemo {
 export interface InFlight {
   rows: number;
   skipped: number;
+  /** Rows of each chunk in flight by chunk index (from its activity id; 0 before its first heartbeat). */
+  byChunk?: Map<number, number>;
+}
+
+/** One cell of a migration's chunk grid (GET /api/migrations/{id}). */
+export interface ChunkCell {
+  index: number;
+  status: 'pending' | 'copying' | 'done';
+  rows: number;
 }
 
 export interface StatusInputs {
@@ -103,6 +112,22 @@ export function migrationView(i: StatusInputs): MigrationView {
         }
       : null,
   };
+}
+
+/**
+ * Each chunk's state and rows: finished ones from what the run published, chunks in flight from
+ * their heartbeats. Null before the plan exists, or for plans of more chunks than the run
+ * publishes one by one (CHUNK_GRID_MAX).
+ */
+export function chunkGrid(i: StatusInputs): ChunkCell[] | null {
+  const rows = i.memo.progress?.chunkRows;
+  if (!rows) return null;
+  const copying = i.temporalStatus === 'RUNNING' ? i.inFlight?.byChunk : undefined;
+  return rows.map((done, index): ChunkCell => {
+    if (done !== null) return { index, status: 'done', rows: done };
+    const inFlight = copying?.get(index);
+    return inFlight !== undefined ? { index, status: 'copying', rows: inFlight } : { index, status: 'pending', rows: 0 };
+  });
 }
 
 function snapshot(i: StatusInputs, running: boolean): Snapshot | undefined {

@@ -16,8 +16,8 @@ import { temporal } from '@temporalio/proto';
 import type { ChunkHeartbeat, MigrationInput, MigrationState, Progress } from '../workflows/types';
 import { MIGRATION_WORKFLOW } from '../workflows/types';
 import { pendingProgress, SEARCH_ATTRIBUTES } from '../workflows/published';
-import { runDetails, runSummary } from '../workflows/metadata';
-import { type InFlight, type MigrationMemo, migrationView, type StatusInputs } from './migration-view';
+import { chunkOfActivity, runDetails, runSummary } from '../workflows/metadata';
+import { chunkGrid, type InFlight, type MigrationMemo, migrationView, type StatusInputs } from './migration-view';
 import { type ListFilter, listQuery, literal, needsSearchAttributes, ownRuns, runsQuery } from './migration-query';
 import { LIST_PAGE_SIZE, type MigrationView } from './schemas';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -133,7 +133,8 @@ export class MigrationsService {
     // Only our migrations: the namespace may hold other workflows, whatever their ids look like.
     if (desc.type !== MIGRATION_WORKFLOW || desc.taskQueue !== this.taskQueue) throw new MigrationNotFound(id);
     const [runs, inputs] = await Promise.all([this.countRuns(id), this.statusInputs(desc, desc)]);
-    return migrationView({ ...inputs, runs });
+    // The chunk grid is for one migration's page, not for lists.
+    return { ...migrationView({ ...inputs, runs }), chunks: chunkGrid({ ...inputs, runs }) } as MigrationView;
   }
 
   /**
@@ -387,15 +388,18 @@ interface RunsOf {
 }
 
 function inFlight(desc: WorkflowExecutionDescription): InFlight {
-  const sum: InFlight = { rows: 0, skipped: 0 };
+  const sum: InFlight = { rows: 0, skipped: 0, byChunk: new Map() };
   for (const activity of desc.raw.pendingActivities ?? []) {
     if (activity.activityType?.name !== 'copyChunk') continue;
+    const chunk = chunkOfActivity(activity.activityId);
+    if (chunk !== undefined) sum.byChunk!.set(chunk, 0);
     const payload = activity.heartbeatDetails?.payloads?.[0];
     if (!payload) continue;
     try {
       const beat = defaultPayloadConverter.fromPayload<ChunkHeartbeat>(payload);
       sum.rows += beat?.rows ?? 0;
       sum.skipped += beat?.skipped ?? 0;
+      if (chunk !== undefined) sum.byChunk!.set(chunk, beat?.rows ?? 0);
     } catch {
       /* an undecodable heartbeat only costs precision */
     }

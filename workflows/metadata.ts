@@ -82,6 +82,16 @@ export function chunkSummary(index: number, total: number, range: KeyRange): str
   return `chunk ${index + 1} of ${total}, key range ${from}, ${to}`;
 }
 
+/** The activity id of a chunk's copy; `chunkOfActivity` reads it back. */
+export function chunkActivityId(index: number): string {
+  return `chunk-${index}`;
+}
+
+export function chunkOfActivity(activityId: string | null | undefined): number | undefined {
+  const m = /^chunk-(\d+)$/.exec(activityId ?? '');
+  return m ? Number(m[1]) : undefined;
+}
+
 /** 1234567 → "1,234,567" (no Intl: the same text on every worker). */
 export function grouped(n: number): string {
   return Math.round(n)

@@ -31,7 +31,7 @@ import {
 } from './types';
 import type { Tally } from '../connectors/types';
 import { fingerprintCount, MAX_FINGERPRINTS } from './incremental';
-import { chunkSummary, STEP_SUMMARIES } from './metadata';
+import { chunkActivityId, chunkSummary, STEP_SUMMARIES } from './metadata';
 import { applyNews, chunkFinished, NEWS_SIGNAL_DESCRIPTION, newNewsBoard, newsSignal } from './news';
 import { progressPublisher } from './publish';
 
@@ -217,7 +217,8 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
         const chunkIndex = pending.shift()!;
         if (!state.inFlight.includes(chunkIndex)) state.inFlight.push(chunkIndex);
         const range = chunkRange(plan, chunkIndex);
-        const result = await copy.copyChunk.executeWithOptions({ summary: chunkSummary(chunkIndex, chunkCount(plan), range) }, [{
+        // The activity id names the chunk: the API tells the chunks in flight apart by it (a chunk is scheduled once per run).
+        const result = await copy.copyChunk.executeWithOptions({ activityId: chunkActivityId(chunkIndex), summary: chunkSummary(chunkIndex, chunkCount(plan), range) }, [{
           chunkIndex,
           range,
           source,

@@ -13,6 +13,9 @@ import { chunkCount, initialState } from './types';
 /** Memo key of the published progress (the memo also holds name, types, created_at, schedule_id). */
 export const PROGRESS_MEMO = 'progress';
 
+/** Plans up to this many chunks publish each chunk's rows (the dashboard's chunk grid); bigger ones only counts. */
+export const CHUNK_GRID_MAX = 100;
+
 /**
  * Search attributes of migration runs: the one list every setup registers (the dev server at start,
  * `--search-attribute`, scripts/lib/dev-server.ts; a cluster through the operator service,
@@ -66,6 +69,8 @@ export interface PublishedProgress {
   highWaterMark: KeyValue | null;
   lookback: Lookback | null;
   hasFingerprints: boolean;
+  /** Rows of each finished chunk by index, null for the others; absent past CHUNK_GRID_MAX chunks. */
+  chunkRows?: Array<number | null>;
 }
 
 export function publishedProgress(state: MigrationState): PublishedProgress {
@@ -86,6 +91,9 @@ export function publishedProgress(state: MigrationState): PublishedProgress {
     highWaterMark: state.window ? state.window.upTo : null,
     lookback: state.bounds?.lookback ?? null,
     hasFingerprints: Boolean(state.bounds && state.phase === 'completed' && !state.seenOverflow),
+    ...(state.plan && chunkCount(state.plan) <= CHUNK_GRID_MAX
+      ? { chunkRows: Array.from({ length: chunkCount(state.plan) }, (_, i) => state.doneChunks[i] ?? null) }
+      : {}),
   };
 }
 

@@ -42,6 +42,36 @@ async function start(name: string, dest: string, options: Record<string, unknown
   return res.body.id as string;
 }
 
+describe('chunk grid', () => {
+  it('GET shows each chunk pending, copying (rows from its heartbeat) or done (rows copied)', { timeout: 120_000 }, async () => {
+    ctx.stack.emulator.state.setDelay({ ms: 100, path: 'ingest' });
+    const id = await start('Meta Grid', 'meta_grid', { chunk_rows: 2_000, batch_rows: 200, parallelism: 1 });
+    try {
+      const mid = await waitFor(
+        async () => {
+          const s = (await api(ctx.stack.app, 'GET', `/api/migrations/${id}`)).body;
+          const chunks = s.chunks as Array<{ index: number; status: string; rows: number }> | null;
+          return chunks?.[0]?.status === 'done' && chunks[1].status === 'copying' && chunks[1].rows > 0 ? chunks : undefined;
+        },
+        60_000,
+        'chunk 1 done and chunk 2 copying',
+        100,
+      );
+      expect(mid).toHaveLength(3);
+      expect(mid[0]).toEqual({ index: 0, status: 'done', rows: 2_000 });
+      expect(mid[2]).toEqual({ index: 2, status: 'pending', rows: 0 });
+    } finally {
+      ctx.stack.emulator.state.clearDelays();
+    }
+    await waitForStatus(ctx.stack, id, ['completed']);
+    const done = (await api(ctx.stack.app, 'GET', `/api/migrations/${id}`)).body;
+    expect(done.chunks).toEqual([0, 1, 2].map((index) => ({ index, status: 'done', rows: 2_000 })));
+    // Lists leave it out.
+    const list = (await api(ctx.stack.app, 'GET', '/api/migrations?page_size=200')).body;
+    expect(list.migrations.find((m: { id: string }) => m.id === id).chunks).toBeUndefined();
+  });
+});
+
 describe('run metadata', () => {
   it('carries a summary, details, search attributes, activity summaries and described queries', { timeout: 180_000 }, async () => {
     const { client } = ctx.stack.temporal;
@@ -65,7 +95,7 @@ describe('run metadata', () => {
     expect(attrs.get(SEARCH_ATTRIBUTES.destinationTable)).toBe('meta_sales_copy');
 
     // What `temporal workflow list --query "MigrationStatus='completed' AND SourceType='SINGLESTORE' ..."` runs.
-    const query = `MigrationStatus = 'completed' AND SourceType = 'SINGLESTORE' AND SourceTable = '${ctx.table}'`;
+    const query = `MigrationStatus = 'completed' AND SourceType = 'SINGLESTORE' AND SourceTable = '${ctx.table}' AND DestinationTable = 'meta_sales_copy'`;
     const found = await waitFor(
       async () => {
         const ids: string[] = [];

@@ -10,6 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
+// The stack (and with it the API app) first: the connectors' request schemas need zod extended for OpenAPI.
+import { type SeededStack, seededStack } from '../support/seeded-stack';
 import { toMigrationInput } from '../../api/migration-input';
 import { MigrationsService } from '../../api/migrations-service';
 import { validateCreateMigration } from '../../api/schemas';
@@ -17,7 +19,6 @@ import { seedSales } from '../../scripts/seed-sales';
 import { MARIADB_URL, uniqueName } from '../support/mariadb';
 import { waitForChunks, waitForStatus } from '../support/migrations';
 import { toPostgres, withPostgres } from '../support/postgres';
-import { type SeededStack, seededStack } from '../support/seeded-stack';
 import { api } from '../support/stack';
 import { waitFor } from '../support/wait';
 
