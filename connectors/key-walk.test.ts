@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyWalker } from './key-walk';
+import { KeyWalker, walkLimit } from './key-walk';
 
 /** Walks rows 1..n (each row's key is its number) and returns the chunk sizes the boundaries make. */
 function chunks(n: number, every: number, maxChunks = 5000): { sizes: number[]; rows: number } {
@@ -49,5 +49,29 @@ describe('KeyWalker', () => {
   it('doubles the spacing past maxChunks', () => {
     const { sizes } = chunks(104, 5, 6);
     expect(sizes).toEqual([20, 20, 20, 20, 20, 4]);
+  });
+
+  it('stops at the last boundary the estimate asks for, without a tally, when more rows follow', () => {
+    // Estimate 477,880 → 2 chunks of 238,940: the keys of the first 238,941 rows are enough.
+    const limit = walkLimit(238_940, 2)!;
+    expect(limit).toBe(238_941);
+    const w = new KeyWalker<number>(238_940, 5000, (r) => [r], (r) => r, limit - 1);
+    for (let r = 1; r <= limit; r++) w.push(r); // the statement's LIMIT: the walk reads no further
+    expect(w.result()).toEqual({ stopped: true, boundaries: [[238_940]], every: 238_940 });
+    expect(() => w.finish()).toThrow(/no tally/);
+    expect(walkLimit(500, 1)).toBeUndefined();
+  });
+
+  it('a walk with a limit that reaches the end first is a whole walk: exact tally, the usual boundaries', () => {
+    const limit = walkLimit(1000, 3)!; // estimate 3,000: LIMIT 2,001; the table holds 2,040, then 1,900
+    const over = new KeyWalker<number>(1000, 5000, (r) => [r], (r) => r, limit - 1);
+    for (let r = 1; r <= limit; r++) over.push(r);
+    expect(over.result()).toEqual({ stopped: true, boundaries: [[1000], [2000]], every: 1000 });
+    const w = new KeyWalker<number>(1000, 5000, (r) => [r], (r) => r, limit - 1);
+    for (let r = 1; r <= 1900; r++) w.push(r);
+    expect(w.result()).toEqual({ stopped: false, tally: { rows: 1900, keySum: String((1900 * 1901) / 2) }, boundaries: [[1000]], every: 1000 });
+    const short = new KeyWalker<number>(1000, 5000, (r) => [r], (r) => r, limit - 1);
+    for (let r = 1; r <= 1100; r++) short.push(r);
+    expect(short.finish().boundaries).toEqual([]); // 100 rows past the boundary: one chunk
   });
 });

@@ -5,6 +5,22 @@
  */
 import type { KeyTuple, KeyWalk } from './types';
 
+/**
+ * What a walk found. `stopped`: it ended at `stopAfter` rows with more to come, so it has the
+ * boundaries up to there (the open-ended last chunk takes the rest) and no tally; else the whole
+ * row set was walked and the tally is exact.
+ */
+export type WalkResult = (KeyWalk & { stopped: false }) | { stopped: true; boundaries: KeyTuple[]; every: number };
+
+/**
+ * The LIMIT of a walk that stops at its last boundary: `chunks` chunks of `every` rows need the
+ * keys of the first (chunks − 1) · every rows; one row more tells whether more follow. Undefined
+ * (walk everything) for one chunk.
+ */
+export function walkLimit(every: number, chunks: number): number | undefined {
+  return chunks > 1 ? (chunks - 1) * every + 1 : undefined;
+}
+
 /** A last chunk under 1/TAIL_DIVISOR of the spacing is not kept on its own (see finish). */
 const TAIL_DIVISOR = 8;
 /** Keys kept for rebalancing: one every `every / FINE_STEPS` rows … */
@@ -33,6 +49,8 @@ export class KeyWalker<R> {
     private readonly maxChunks: number,
     private readonly keyOf: (row: R) => KeyTuple,
     private readonly sumOf: ((row: R) => string | number | bigint) | null,
+    /** Rows after which the walk stops keeping keys (see walkLimit): the statement's LIMIT minus one. */
+    private readonly stopAfter = Infinity,
   ) {
     if (!Number.isInteger(every) || every < 1) throw new Error('chunk rows must be a positive integer');
     this.fineEvery = Math.max(1, Math.floor(every / FINE_STEPS));
@@ -40,6 +58,7 @@ export class KeyWalker<R> {
 
   push(row: R): void {
     this.rows++;
+    if (this.rows > this.stopAfter) return; // the row that says more follow
     if (this.sumOf) this.add(this.sumOf(row));
     const boundary = this.rows % this.every === 0;
     const fine = this.rows % this.fineEvery === 0;
@@ -67,6 +86,14 @@ export class KeyWalker<R> {
    * spacing up to 256 chunks; past that the last boundary is just dropped).
    */
   finish(): KeyWalk {
+    const r = this.result();
+    if (r.stopped) throw new Error('the walk stopped before the end of the rows: it has no tally (use result())');
+    return { tally: r.tally, boundaries: r.boundaries, every: r.every };
+  }
+
+  /** finish() for a walk that may have stopped early (see stopAfter). */
+  result(): WalkResult {
+    if (this.rows > this.stopAfter) return { stopped: true, boundaries: this.keys, every: this.every };
     const keySum = this.sumOf ? (this.sumBig + BigInt(this.sumSmall)).toString() : null;
     const tail = this.rows - this.lastAt;
     let boundaries = this.keys;
@@ -74,7 +101,7 @@ export class KeyWalker<R> {
       const fineEnough = tail > 0 && this.fineEvery <= Math.max(1, Math.floor(this.every / FINE_STEPS));
       boundaries = fineEnough ? this.balanced(this.keys.length) : this.keys.slice(0, -1);
     }
-    return { tally: { rows: this.rows, keySum }, boundaries, every: this.every };
+    return { stopped: false, tally: { rows: this.rows, keySum }, boundaries, every: this.every };
   }
 
   /** Boundaries cutting the rows into `chunks` nearly equal chunks, picked from the fine keys. */
