@@ -43,6 +43,8 @@ beforeAll(async () => {
     {
       ...stack.workerEnv,
       POSTGRES_URL: pgUrlWithPassword(),
+      // One retry inside an attempt: an outage of two answers fails the attempt, and Temporal retries it.
+      HYDROLIX_MAX_RETRIES: '1',
       WORKER_METRICS_PORT: String(metricsPort),
       WORKER_HEALTH_PORT: String(healthPort),
       LOG_FORMAT: 'json',
@@ -121,6 +123,44 @@ describe('worker observability', () => {
     // The SDK's own metrics come from the same endpoint.
     expect(samples.some((s) => s.name.startsWith('temporal_activity_execution_latency'))).toBe(true);
     expect(samples.some((s) => s.name === 'temporal_worker_start')).toBe(true);
+  });
+
+  it('counts activity retries and errors per migration type', async () => {
+    // More 503s than one attempt's own retries absorb: the first chunk's attempt fails (retryable) and
+    // Temporal runs it again, until the outage is over.
+    stack.emulator.state.injectFault({ status: 503, count: 8, path: 'ingest' });
+    const retried = await migrate({
+      name: 'ops metrics retried',
+      source_type: 'SINGLESTORE',
+      source_config: { table },
+      destination_type: 'HYDROLIX',
+      destination_config: { table: 'ops_obs_retried' },
+      options: { chunk_rows: 3_000, parallelism: 1 },
+    });
+    // A 400 is permanent: the run fails without retrying.
+    stack.emulator.state.injectFault({ status: 400, count: 1_000, path: 'ingest' });
+    const res = await api(stack.app, 'POST', '/api/migrations', {
+      name: 'ops metrics rejected',
+      source_type: 'SINGLESTORE',
+      source_config: { table },
+      destination_type: 'HYDROLIX',
+      destination_config: { table: 'ops_obs_rejected' },
+      options: { chunk_rows: 3_000, parallelism: 1 },
+    });
+    expect(res.status).toBe(201);
+    await waitForStatus(stack, res.body.id, ['failed']);
+    stack.emulator.state.clearFaults();
+
+    const samples = await scrape();
+    const toHydrolix = { source_type: 'SINGLESTORE', destination_type: 'HYDROLIX', activityType: 'copyChunk' };
+    // Every retried attempt follows one failed attempt, and the last attempt succeeded.
+    const retries = metricValue(samples, 'epic_shelter_activity_retries', toHydrolix);
+    expect(retries).toBeGreaterThanOrEqual(1);
+    expect(metricValue(samples, 'epic_shelter_activity_errors', { ...toHydrolix, retryable: 'true' })).toBe(retries);
+    expect(metricValue(samples, 'epic_shelter_activity_errors', { ...toHydrolix, retryable: 'false', error_type: 'PermanentError' })).toBe(1);
+    expect(metricValue(samples, 'epic_shelter_activity_errors', { destination_type: 'POSTGRES' })).toBeUndefined();
+    const failedLine = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((o) => o.msg === 'activity attempt failed' && o.migration_id === retried);
+    expect(failedLine).toMatchObject({ level: 'warn', retryable: 'true', attempt: 1, activity_type: 'copyChunk' });
   });
 
   it('a second worker on the same metrics port runs without metrics and says so', async () => {
