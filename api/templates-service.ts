@@ -11,7 +11,7 @@ import { type Client, type ScheduleDescription, type ScheduleHandle, ScheduleNot
 import { MIGRATION_WORKFLOW } from '../workflows/types';
 import { pendingProgress } from '../workflows/published';
 import { checkMigrationRequest, toMigrationInput } from './migration-input';
-import type { MigrationsService } from './migrations-service';
+import { migrationSearchAttributes, type MigrationsService, runMetadata } from './migrations-service';
 import type { MigrationMemo } from './migration-view';
 import type { CreateMigrationRequest, FieldError, MigrationView } from './schemas';
 
@@ -74,7 +74,7 @@ export class TemplatesService {
       scheduleId: id,
       // No spec: the schedule never fires by itself; paused as a second guard.
       spec: {},
-      action: this.action(id, definition),
+      action: await this.action(id, definition),
       state: { paused: true, note: noteOf(definition) },
       memo: { epic_shelter_kind: TEMPLATE_KIND, name: req.name, description: definition.description },
     });
@@ -110,10 +110,11 @@ export class TemplatesService {
       created_at: old.created_at,
       updated_at: new Date().toISOString(),
     };
+    const action = await this.action(id, definition);
     await notFoundAs(id, () =>
       this.handle(id).update((prev) => ({
         spec: prev.spec,
-        action: this.action(id, definition),
+        action,
         policies: prev.policies,
         state: { paused: true, note: noteOf(definition) },
       })),
@@ -149,7 +150,7 @@ export class TemplatesService {
     return desc;
   }
 
-  private action(id: string, definition: TemplateDefinition): ScheduleOptionsAction {
+  private async action(id: string, definition: TemplateDefinition): Promise<ScheduleOptionsAction> {
     const input = toMigrationInput(definition.migration, id, definition.updated_at);
     const memo: TemplateActionMemo = {
       name: input.name,
@@ -167,6 +168,9 @@ export class TemplatesService {
       taskQueue: this.taskQueue,
       args: [input],
       memo: memo as unknown as Record<string, unknown>,
+      // As any run: list filters find it, and the Web UI shows what it copies.
+      ...((await this.migrations.searchAttributesAvailable()) ? { typedSearchAttributes: migrationSearchAttributes(input) } : {}),
+      ...runMetadata(input),
     };
   }
 }
