@@ -3,7 +3,7 @@
  * "every 1 hour 30 minutes". Covers the cron shapes people write; anything else reads back
  * field by field rather than guessing.
  */
-import type { ScheduleSpec } from '@/api/types';
+import type { ScheduleSpec } from '../api/types';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

@@ -1,5 +1,5 @@
 /** The new-migration form's state and its translation to and from the POST /api/migrations body. */
-import type { ColumnRules, CreateMigration, DestinationConfig, SourceConfig } from '@/api/types';
+import type { ColumnRules, CreateMigration, DestinationConfig, SourceConfig } from '../../api/types';
 
 export interface FormState {
   name: string;
