@@ -17,6 +17,8 @@ export interface Phases {
   copy?: number;
   /** The finish activity (PostgreSQL: the deferred primary key, the destination tally alongside). */
   finish?: number;
+  /** tallySource, when planning left the source's tally to be taken alongside the copy or the finish. */
+  sourceTally?: number;
   /** verifyCounts, when the tallies in hand did not settle it. */
   verify?: number;
   total: number;
@@ -95,6 +97,7 @@ export async function migrationPhases(client: Client, workflowId: string): Promi
     plan: planEnd !== undefined && planStart !== undefined ? (planEnd - planStart) / 1000 : undefined,
     copy: secs(spans.get('copyChunk')),
     finish: secs(spans.get('finishAndTallyDestination') ?? spans.get('finishDestinationTable')),
+    sourceTally: secs(spans.get('tallySource')),
     verify: secs(spans.get('verifyCounts')),
     total: (end - start) / 1000,
   };
@@ -103,5 +106,5 @@ export async function migrationPhases(client: Client, workflowId: string): Promi
 const f = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(2));
 
 export function formatPhases(p: Phases): string {
-  return `phases: setup ${f(p.setup)} s (planning ${f(p.plan)}), copy ${f(p.copy)}, finish (key build + tally) ${f(p.finish)}, verify ${f(p.verify)}, total ${f(p.total)}`;
+  return `phases: setup ${f(p.setup)} s (planning ${f(p.plan)}), copy ${f(p.copy)}, finish (key build + tally) ${f(p.finish)}, source tally ${f(p.sourceTally)}, verify ${f(p.verify)}, total ${f(p.total)}`;
 }
