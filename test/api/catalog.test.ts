@@ -72,9 +72,9 @@ describe('GET /api/connectors', () => {
     const started = Date.now();
     const res = await app.request('/api/connectors');
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as { worker_answered: boolean; connectors: Array<{ worker: unknown }> };
     expect(body.worker_answered).toBe(false);
-    expect(body.connectors.every((c: { worker: unknown }) => c.worker === null)).toBe(true);
+    expect(body.connectors.every((c) => c.worker === null)).toBe(true);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
