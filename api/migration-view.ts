@@ -14,7 +14,7 @@ export interface MigrationMemo {
   created_at: string;
   /** Set on runs started by a schedule (api/schedules-service.ts); those have no created_at. */
   schedule_id?: string;
-  /** Published by the run as it goes (workflows/publish.ts); absent on runs that predate it. */
+  /** Published by the run as it goes (workflows/publish.ts); absent only on workflows Epic Shelter did not start. */
   progress?: PublishedProgress;
 }
 
@@ -41,8 +41,6 @@ export interface StatusInputs {
   startTime: Date;
   closeTime?: Date;
   inFlight?: InFlight;
-  /** The progress query's answer, for runs that publish nothing. */
-  queried?: Progress;
   /** A completed run's result. */
   result?: Progress;
   /** A failed run's innermost failure message, from its close event. */
@@ -134,12 +132,6 @@ function snapshot(i: StatusInputs, running: boolean): Snapshot | undefined {
   const published = i.memo.progress;
   if (i.result) return { ...i.result, rowsSkipped: i.result.rowsSkipped ?? 0, copyMs: null };
   if (published) return fromPublished(published, running ? i.inFlight : undefined, running ? i.now : (i.closeTime?.getTime() ?? i.now));
-  if (i.queried) {
-    // The query counts finished chunks only; chunks in flight add their heartbeats.
-    const rowsCopied = i.queried.rowsCopied + (running ? (i.inFlight?.rows ?? 0) : 0);
-    const rowsSkipped = (i.queried.rowsSkipped ?? 0) + (running ? (i.inFlight?.skipped ?? 0) : 0);
-    return { ...i.queried, rowsCopied, rowsSkipped, copyMs: null };
-  }
   return undefined;
 }
 

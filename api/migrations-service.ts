@@ -3,9 +3,8 @@
  *
  * Status never waits on a worker: a run publishes its progress in its memo as it goes
  * (workflows/publish.ts), chunks in flight add their heartbeats (a describe, answered by the
- * server), and a closed run's result or failure is its close event, fetched alone. The progress
- * query, which a worker answers by replaying the run, is only asked of runs that publish nothing
- * (started before runs published), under a short deadline.
+ * server), and a closed run's result or failure is its close event, fetched alone. No workflow
+ * query is asked on this path: a worker answers those by replaying the run.
  */
 import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
@@ -25,8 +24,6 @@ import { ensureSearchAttributes } from './search-attributes';
 
 export type { MigrationMemo } from './migration-view';
 
-/** The progress query, for runs that publish nothing: a worker that cannot answer this fast is not waited for. */
-const QUERY_TIMEOUT_MS = 300;
 /** Server-side reads (describe, close event, visibility): bounded too, so one slow call cannot hold a page. */
 const SERVER_TIMEOUT_MS = 2_000;
 /** Runs looked at concurrently while building a page (a page of 50 running runs: one wave of describes). */
@@ -256,7 +253,6 @@ export class MigrationsService {
         base.memo = (described.memo ?? base.memo) as Partial<MigrationMemo>;
         base.inFlight = inFlight(described);
       }
-      if (!base.memo.progress) base.queried = await this.queryProgress(info.workflowId, info.runId);
       base.now = Date.now();
       return base;
     }
@@ -298,15 +294,6 @@ export class MigrationsService {
       return message ? { failure: message } : {};
     } catch {
       return {};
-    }
-  }
-
-  /** The workflow's own progress query, for runs that publish nothing; undefined when no worker answers in time. */
-  private async queryProgress(id: string, runId: string): Promise<Progress | undefined> {
-    try {
-      return await this.bounded(QUERY_TIMEOUT_MS, () => this.client.workflow.getHandle(id, runId).query<Progress>('progress'));
-    } catch {
-      return undefined;
     }
   }
 

@@ -30,8 +30,7 @@ export interface MigrationOptions {
   cursorColumn?: string;
   /**
    * The last run's high-water mark (null: from the beginning). The window reads from
-   * `highWaterMark - lookback` inclusive (workflows/incremental.ts); histories recorded before
-   * that read strictly after it.
+   * `highWaterMark - lookback` inclusive (workflows/incremental.ts).
    */
   highWaterMark?: KeyValue | null;
   /** How far before the mark the next window starts: a duration for date/time cursors, a number for integer ones. */
@@ -94,7 +93,7 @@ export interface MigrationState {
   verification?: Verification;
   /** Incremental runs: the cursor window this run copies; `upTo` becomes the next high-water mark. */
   window?: CursorWindow;
-  /** Incremental runs with an inclusive window: what to skip and what to fingerprint (absent in older histories). */
+  /** Incremental runs: what to skip and what to fingerprint. */
   bounds?: IncrementalBounds & { lookback: Lookback | null };
   /** Rows read in the window and not written (delivered unchanged by an earlier run). */
   rowsSkipped?: number;
@@ -270,7 +269,7 @@ export interface TallySourceInput {
 export interface CreateTableInput {
   destination: Endpoint<DestinationSpec>;
   schema: TableSchema;
-  /** The rows' source: when given, a warning says why they take the row path (absent in older histories). */
+  /** The rows' source: when given, a warning says why they take the row path. */
   source?: Endpoint<SourceSpec>;
 }
 
