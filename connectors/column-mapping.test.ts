@@ -81,6 +81,7 @@ describe('mapColumns', () => {
     [{ blob: { cast: 'text' } }, {}, 'blob', /binary values are not text/],
     [{ price: { cast: 'numeric(10,1)' } }, {}, 'price', /would be rounded to 1 decimal places/],
     [{ blob: { skip: true, name: 'x' } }, {}, 'blob', /a skipped column takes no name or cast/],
+    [{ name: { name: 'n'.repeat(64) } }, {}, 'name', /longer than the 63 bytes this destination keeps/],
   ])('refuses %j naming the column', (columns, ctx, column, message) => {
     let err: unknown;
     try {

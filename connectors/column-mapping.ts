@@ -248,6 +248,9 @@ export function mapColumns(schema: TableSchema, spec: DestinationSpec, typing: D
       continue;
     }
     const name = rule.name ?? col.name;
+    if (rule.name !== undefined && typing?.maxNameBytes !== undefined && Buffer.byteLength(name, 'utf8') > typing.maxNameBytes) {
+      throw new ColumnMappingError(col.name, `the name ${name} is longer than the ${typing.maxNameBytes} bytes this destination keeps`);
+    }
     const clash = taken.get(name);
     if (clash !== undefined) throw new ColumnMappingError(col.name, `${col.name} and ${clash} would both be written to the destination column ${name}`);
     taken.set(name, col.name);

@@ -280,6 +280,8 @@ export interface DestinationTyping {
   castType(cast: string, from: Column): ColumnType | null;
   /** The destination's type for a column (as its DDL or transform spells it), with fidelity warnings. */
   typeOf(column: Column, spec: DestinationSpec): { type: string; warnings: string[] };
+  /** Longest column name it keeps, in UTF-8 bytes (PostgreSQL truncates longer ones): a longer new name is refused. */
+  readonly maxNameBytes?: number;
 }
 
 /** What creating the table would do, found without changing anything (the dry-run plan). */

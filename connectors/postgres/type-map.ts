@@ -216,6 +216,8 @@ export function postgresTyping(optionsOf: (spec: DestinationSpec) => Destination
   return {
     casts: POSTGRES_CASTS,
     castType: postgresCastType,
+    // NAMEDATALEN - 1: a longer name would be truncated, and then match no column setup looks for.
+    maxNameBytes: 63,
     typeOf: (column, spec) => {
       const t = pgTypeFor(column, optionsOf(spec));
       return { type: t.sql, warnings: t.warnings };
