@@ -21,3 +21,12 @@ export function StatusBadge({ status }: { status: MigrationStatus | null }) {
     </Badge>
   );
 }
+
+/** Bars in the status's colour: running blue, completed green, failed red. */
+export function progressColor(status: MigrationStatus): string | undefined {
+  if (status === 'failed') return 'bg-destructive';
+  if (status === 'completed') return 'bg-success';
+  if (status === 'running') return 'bg-info';
+  if (status === 'cancelled') return 'bg-warning';
+  return undefined;
+}

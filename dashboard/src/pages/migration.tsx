@@ -6,7 +6,7 @@ import type { Migration } from '@/api/types';
 import { ChunkGrid, chunkCells } from '@/components/migration/chunk-grid';
 import { PhaseTimeline } from '@/components/migration/phase-timeline';
 import { ThroughputChart, type Sample } from '@/components/migration/throughput-chart';
-import { StatusBadge } from '@/components/status-badge';
+import { progressColor, StatusBadge } from '@/components/status-badge';
 import { ErrorState, InlineError, LoadingRows, PageHeader } from '@/components/states';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -120,7 +120,7 @@ export default function MigrationPage({ id }: { id: string }) {
                 value={m.progress}
                 aria-label="Migration progress"
                 className="h-3"
-                indicatorClassName={m.status === 'failed' ? 'bg-destructive' : m.status === 'completed' ? 'bg-success' : undefined}
+                indicatorClassName={progressColor(m.status)}
               />
             </div>
             <dl className="grid grid-cols-4 gap-4">

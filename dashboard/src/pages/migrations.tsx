@@ -4,7 +4,7 @@ import { ArrowRightIcon, ChevronLeftIcon, ChevronRightIcon, DatabaseZapIcon, Plu
 import { api, unwrap } from '@/api/client';
 import { connectorsFor, loadConnectors } from '@/api/queries';
 import { STATUSES, type Migration, type MigrationStatus } from '@/api/types';
-import { StatusBadge } from '@/components/status-badge';
+import { progressColor, StatusBadge } from '@/components/status-badge';
 import { EmptyState, ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -101,15 +101,15 @@ export function MigrationsPage() {
           <SearchIcon className="text-muted-foreground absolute top-1/2 left-2.5 size-4 -translate-y-1/2" aria-hidden="true" />
           <Input aria-label="Search by name" placeholder="Search by name" className="pl-8" value={nameInput} onChange={(e) => setNameInput(e.target.value)} />
         </div>
-        <div role="group" aria-label="Status" className="flex flex-wrap items-center gap-1">
+        <div role="group" aria-label="Status" className="flex items-center gap-0.5 rounded-md border p-0.5 shadow-xs">
           {STATUSES.map((s) => (
             <Button
               key={s}
-              variant={statuses.includes(s) ? 'secondary' : 'ghost'}
+              variant="ghost"
               size="sm"
               aria-pressed={statuses.includes(s)}
               onClick={() => toggleStatus(s)}
-              className={cn('capitalize', statuses.includes(s) && 'ring-border ring-1')}
+              className={cn('h-7 capitalize', statuses.includes(s) ? 'bg-secondary text-foreground' : 'text-muted-foreground')}
             >
               {s}
             </Button>
@@ -237,7 +237,7 @@ function MigrationTable({ migrations }: { migrations: Migration[] }) {
                   <Progress
                     value={m.progress}
                     aria-label={`Progress of ${m.name}`}
-                    indicatorClassName={m.status === 'failed' ? 'bg-destructive' : m.status === 'completed' ? 'bg-success' : undefined}
+                    indicatorClassName={progressColor(m.status)}
                   />
                   <span className="w-9 text-right text-xs tabular-nums">{m.progress}%</span>
                 </div>
@@ -257,3 +257,4 @@ function MigrationTable({ migrations }: { migrations: Migration[] }) {
     </Table>
   );
 }
+

@@ -173,7 +173,12 @@ function MigrationForm({ template }: { template?: Template }) {
             <Field id="name" label="Name" error={err('name')} className="col-span-2">
               <Input value={form.name} onChange={(e) => set('name', e.target.value)} placeholder="Monthly sales copy" required maxLength={200} />
             </Field>
-            <Field id="source" label="Source" error={err('source')}>
+            <Field
+              id="source"
+              label="Source"
+              hint={connectors.error !== undefined ? `Could not load the connectors: ${errorMessage(connectors.error)}` : undefined}
+              error={err('source')}
+            >
               <NativeSelect value={form.sourceType} onChange={(e) => setForm((f) => ({ ...f, sourceType: e.target.value, sourceTable: '', columns: {}, cursorColumn: '' }))}>
                 {!form.sourceType && <NativeSelectOption value="">Choose a source</NativeSelectOption>}
                 {sources.map((c) => (
