@@ -43,6 +43,8 @@ export function clusterSettings(env: NodeJS.ProcessEnv = process.env): ClusterOp
   const database = env.CLUSTER_DATABASE || 'es_temporal';
   const frontend = port(env, 'CLUSTER_PORT', 7233);
   const membership = frontend - 300;
+  // The membership table stores ports as SMALLINT.
+  if (membership < 1 || membership + 6 > 32_767) throw new Error(`CLUSTER_PORT must be from 301 to 33061 (membership ports sit 300 below it), got ${frontend}`);
   const ui = port(env, 'CLUSTER_UI_PORT', 8080);
   const metrics = port(env, 'CLUSTER_METRICS_PORT', 8000);
   return {
