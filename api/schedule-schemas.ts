@@ -5,8 +5,7 @@
  */
 import type { CalendarSpec, DayOfWeek, LooseRange, Month, ScheduleSpec } from '@temporalio/client';
 import { z } from 'zod';
-import { checkMigrationRequest } from './migration-input';
-import { type CreateMigrationRequest, type FieldError, type Validated, fieldErrors } from './schemas';
+import { createMigrationSchema, MIGRATION_STATUSES, type Validated, fieldErrors } from './schemas';
 
 // ---- durations: "90s", "30m", "1h", "1d", "1h30m" (units d, h, m, s, largest first, each at most once) ----
 
@@ -292,22 +291,43 @@ const overlapSchema = z.enum(OVERLAP_POLICIES, { message: `overlap must be one o
 const catchupSchema = duration('catchup_window', 10_000, 366 * DAY_MS);
 
 const scheduleFields = {
-  name: z.string().trim().min(1, 'name must not be empty').max(200),
+  name: z.string().trim().min(1, 'name must not be empty').max(200).describe('Shown in lists').meta({ example: 'nightly sales' }),
   spec: scheduleSpecSchema,
-  migration: z.unknown(),
-  overlap: overlapSchema.optional(),
-  catchup_window: catchupSchema.optional(),
-  pause_on_failure: z.boolean().optional(),
+  /** Exactly the body of POST /api/migrations, checked the same way; its errors carry a `migration.` prefix. */
+  migration: createMigrationSchema,
+  overlap: overlapSchema.optional().describe(`What a run due while the last one still runs does (default ${DEFAULT_OVERLAP})`),
+  catchup_window: catchupSchema.optional().describe(`Runs missed (server down) by at most this much are still taken (default ${DEFAULT_CATCHUP_WINDOW})`),
+  pause_on_failure: z.boolean().optional().describe('Pause the schedule when a run fails'),
 };
 
-const createScheduleSchema = z
-  .object({ ...scheduleFields, migration: z.unknown().refine((v) => v !== undefined, 'migration is required'), paused: z.boolean().optional(), note: z.string().max(1000).optional() })
-  .strict();
-const patchScheduleSchema = z
+export const createScheduleSchema = z
+  .object({
+    ...scheduleFields,
+    paused: z.boolean().optional().describe('Create it paused'),
+    note: z.string().max(1000).optional().describe('Why it is paused (shown in the Temporal UI)'),
+  })
+  .strict()
+  .meta({
+    id: 'CreateScheduleRequest',
+    example: {
+      name: 'nightly sales',
+      spec: { cron: '0 2 * * *', timezone: 'Europe/Berlin' },
+      migration: {
+        name: 'nightly sales',
+        source_type: 'SINGLESTORE',
+        source_config: { table: 'sales_data' },
+        destination_type: 'POSTGRES',
+        destination_config: { table: 'sales_history' },
+        options: { mode: 'incremental', cursor_column: 'updated_at' },
+      },
+    },
+  });
+
+export const patchScheduleSchema = z
   .object({
     name: scheduleFields.name.optional(),
     spec: scheduleSpecSchema.optional(),
-    migration: z.unknown().optional(),
+    migration: createMigrationSchema.optional(),
     overlap: scheduleFields.overlap,
     catchup_window: scheduleFields.catchup_window,
     pause_on_failure: scheduleFields.pause_on_failure,
@@ -315,102 +335,89 @@ const patchScheduleSchema = z
   .strict()
   .refine((p) => Object.values(p).some((v) => v !== undefined), {
     message: 'give at least one of name, spec, migration, overlap, catchup_window, pause_on_failure',
-  });
+  })
+  .meta({ id: 'PatchScheduleRequest', example: { spec: { interval: { every: '30m', offset: '5m' } } } });
 
-export interface CreateScheduleRequest {
-  name: string;
-  spec: ScheduleSpecRequest;
-  migration: CreateMigrationRequest;
-  overlap?: OverlapPolicy;
-  catchup_window?: string;
-  pause_on_failure?: boolean;
-  paused?: boolean;
-  note?: string;
-}
-export type PatchScheduleRequest = Partial<Omit<CreateScheduleRequest, 'paused' | 'note'>>;
+export type CreateScheduleRequest = z.infer<typeof createScheduleSchema>;
+export type PatchScheduleRequest = z.infer<typeof patchScheduleSchema>;
 
-/** The migration body checked exactly like `POST /api/migrations`, with paths under `migration.`. */
-function validateNestedMigration(body: unknown): Validated<CreateMigrationRequest> {
-  const prefix = (errors: FieldError[]) =>
-    errors.map((e) => ({ path: e.path === '(body)' ? 'migration' : `migration.${e.path}`, message: e.message }));
-  const checked = checkMigrationRequest(body);
-  return checked.ok ? checked : { ok: false, errors: prefix(checked.errors) };
-}
-
-function validateWith<T extends { migration?: unknown }>(schema: z.ZodType<T>, body: unknown): Validated<T> {
+function validateWith<T>(schema: z.ZodType<T>, body: unknown): Validated<T> {
   const parsed = schema.safeParse(body);
-  const errors = parsed.success ? [] : fieldErrors(parsed.error);
-  const raw = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).migration : undefined;
-  let migration: CreateMigrationRequest | undefined;
-  if (raw !== undefined) {
-    const nested = validateNestedMigration(raw);
-    if (nested.ok) migration = nested.value;
-    else errors.push(...nested.errors);
-  }
-  if (errors.length > 0 || !parsed.success) return { ok: false, errors };
-  return { ok: true, value: { ...parsed.data, ...(migration ? { migration } : {}) } };
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
 }
 
 export function validateCreateSchedule(body: unknown): Validated<CreateScheduleRequest> {
-  return validateWith(createScheduleSchema, body) as Validated<CreateScheduleRequest>;
+  return validateWith(createScheduleSchema, body);
 }
 
 export function validatePatchSchedule(body: unknown): Validated<PatchScheduleRequest> {
-  return validateWith(patchScheduleSchema, body) as Validated<PatchScheduleRequest>;
+  return validateWith(patchScheduleSchema, body);
 }
 
 /** A backfill starts every run its range holds at once (buffered): at most a year of them. */
 export const MAX_BACKFILL_SPAN_MS = 366 * DAY_MS;
 
-const backfillSchema = z
-  .object({ start: isoDateTime('start'), end: isoDateTime('end'), overlap: overlapSchema.optional() })
+export const backfillSchema = z
+  .object({
+    start: isoDateTime('start').describe('Runs scheduled after this instant…'),
+    end: isoDateTime('end').describe(`…up to this one (at most ${366} days later)`),
+    overlap: overlapSchema.optional().describe(`Default ${DEFAULT_BACKFILL_OVERLAP}: one after another`),
+  })
   .strict()
   .refine((b) => Date.parse(b.end) > Date.parse(b.start), { message: 'end must be after start', path: ['end'] })
   .refine((b) => Date.parse(b.end) - Date.parse(b.start) <= MAX_BACKFILL_SPAN_MS, {
     message: `a backfill spans at most ${formatDuration(MAX_BACKFILL_SPAN_MS)}; split a longer one`,
     path: ['end'],
-  });
+  })
+  .meta({ id: 'BackfillRequest', example: { start: '2026-01-01T00:00:00Z', end: '2026-01-08T00:00:00Z' } });
 export type BackfillRequest = z.infer<typeof backfillSchema>;
 
 export function validateBackfill(body: unknown): Validated<BackfillRequest> {
-  const parsed = backfillSchema.safeParse(body);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+  return validateWith(backfillSchema, body);
 }
 
-const noteSchema = z.object({ note: z.string().max(1000).optional() }).strict();
+export const noteSchema = z
+  .object({ note: z.string().max(1000).optional().describe('Why (shown in the Temporal UI)') })
+  .strict()
+  .meta({ id: 'ScheduleNote', example: { note: 'source maintenance until Monday' } });
 export function validateNote(body: unknown): Validated<{ note?: string }> {
-  const parsed = noteSchema.safeParse(body ?? {});
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+  return validateWith(noteSchema, body ?? {});
 }
 
 // ---- responses ----
 
-export interface ScheduledRunView {
+export const scheduledRunSchema = z.object({
   /** The run's workflow id: use it with /api/migrations/{id}. */
-  migration_id: string;
-  scheduled_at: string;
-  started_at: string;
+  migration_id: z.string().describe('The run\'s migration id: use it with /api/migrations/{id}'),
+  scheduled_at: z.string(),
+  started_at: z.string(),
   /** null when the run is no longer known to Temporal (past retention). */
-  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled' | null;
-}
+  status: z.enum(MIGRATION_STATUSES).nullable().describe('null when the run is no longer known to Temporal (past retention)'),
+});
+export type ScheduledRunView = z.infer<typeof scheduledRunSchema>;
 
-export interface ScheduleView {
-  id: string;
-  name: string;
-  spec: ScheduleSpecRequest;
-  migration: CreateMigrationRequest;
-  overlap: OverlapPolicy | string;
-  catchup_window: string;
-  pause_on_failure: boolean;
-  paused: boolean;
-  note: string | null;
-  next_run_times: string[];
-  /** Newest first, at most 5. */
-  recent_runs: ScheduledRunView[];
-  running_runs: string[];
-  actions_taken: number;
-  /** Incremental migrations: the cursor value the next run starts after (advanced by each successful run). */
-  high_water_mark: string | number | null;
-  created_at: string;
-  updated_at: string;
-}
+export const scheduleViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    spec: scheduleSpecSchema,
+    migration: createMigrationSchema,
+    overlap: z.string().describe(`One of ${OVERLAP_POLICIES.join(', ')}`),
+    catchup_window: z.string(),
+    pause_on_failure: z.boolean(),
+    paused: z.boolean(),
+    note: z.string().nullable(),
+    next_run_times: z.array(z.string()),
+    /** Newest first, at most 5. */
+    recent_runs: z.array(scheduledRunSchema).describe('Newest first, at most 5'),
+    running_runs: z.array(z.string()),
+    actions_taken: z.number(),
+    /** Incremental migrations: the cursor value the next run starts after (advanced by each successful run). */
+    high_water_mark: z.union([z.string(), z.number()]).nullable().describe('Incremental migrations: the mark the next run starts from (advanced by each successful run)'),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .meta({ id: 'Schedule' });
+export type ScheduleView = z.infer<typeof scheduleViewSchema>;
+
+export const scheduleListSchema = z.object({ schedules: z.array(scheduleViewSchema).describe('Newest first') }).meta({ id: 'ScheduleList' });

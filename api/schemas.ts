@@ -243,53 +243,95 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   });
 }
 
-export type MigrationStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export const MIGRATION_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
 
-export interface MigrationView {
-  id: string;
-  name: string;
-  status: MigrationStatus;
-  progress: number;
-  rows_copied: number;
-  rows_total: number | null;
-  created_at: string;
-  updated_at: string;
-  error: string | null;
-  source_type: string;
-  destination_type: string;
-  phase: string;
-  chunks_done: number;
-  chunks_total: number | null;
-  rows_per_second: number | null;
-  /** Seconds until the copy's last row at the rate so far: while copying only (0 once completed, else null). */
-  eta_seconds: number | null;
-  target: string | null;
-  warnings: string[];
-  /** Incremental runs: the mark the next run reads from (minus its lookback, inclusive). */
-  high_water_mark: string | number | null;
-  /** Incremental runs, once completed: pass back as options.boundary_fingerprints with high_water_mark. */
-  boundary_fingerprints: string | null;
-  lookback: string | number | null;
-  /** Incremental runs: rows read again in the window and skipped, delivered unchanged by an earlier run. */
-  rows_skipped: number;
-  /** Workflow runs so far (continue-as-new and retries each add one). */
-  runs: number;
-  /** The schedule that started this run, or null for migrations started directly. */
-  schedule_id: string | null;
-  verification: {
-    source_rows: number;
-    destination_rows: number;
-    /** Exact sum of a single integer key at each end (null where an end cannot compute it). */
-    source_key_sum: string | null;
-    destination_key_sum: string | null;
-    /** Append-only destinations only (Hydrolix): distinct keys held and the rows beyond them (duplicate copies). */
-    destination_distinct_keys?: number;
-    duplicates?: number;
-    ok: boolean;
-  } | null;
-}
+const verificationSchema = z.object({
+  source_rows: z.number(),
+  destination_rows: z.number(),
+  /** Exact sum of a single integer key at each end (null where an end cannot compute it). */
+  source_key_sum: z.string().nullable().describe('Exact sum of a single integer key at the source (null where it cannot be computed)'),
+  destination_key_sum: z.string().nullable(),
+  /** Append-only destinations only (Hydrolix): distinct keys held and the rows beyond them (duplicate copies). */
+  destination_distinct_keys: z.number().optional().describe('Append-only destinations (Hydrolix): distinct keys held'),
+  duplicates: z.number().optional().describe('Append-only destinations (Hydrolix): rows beyond the distinct keys (duplicate copies)'),
+  ok: z.boolean(),
+});
 
-export const MIGRATION_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const satisfies readonly MigrationStatus[];
+/** A migration as every route shows it. */
+export const migrationViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum(MIGRATION_STATUSES),
+    progress: z.number().describe('0..1'),
+    rows_copied: z.number(),
+    rows_total: z.number().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    error: z.string().nullable().describe('The class of failure and the object it concerns; never database detail'),
+    source_type: z.string(),
+    destination_type: z.string(),
+    phase: z.string().describe('connecting, planning, copying, verifying, finishing, done, ...'),
+    chunks_done: z.number(),
+    chunks_total: z.number().nullable(),
+    rows_per_second: z.number().nullable(),
+    /** Seconds until the copy's last row at the rate so far: while copying only (0 once completed, else null). */
+    eta_seconds: z.number().nullable().describe("Seconds until the copy's last row at the rate so far: while copying (0 once completed, else null)"),
+    target: z.string().nullable(),
+    warnings: z.array(z.string()),
+    /** Incremental runs: the mark the next run reads from (minus its lookback, inclusive). */
+    high_water_mark: z.union([z.string(), z.number()]).nullable().describe('Incremental runs: the mark the next run reads from'),
+    /** Incremental runs, once completed: pass back as options.boundary_fingerprints with high_water_mark. */
+    boundary_fingerprints: z.string().nullable().describe('Incremental runs, once completed: pass back as options.boundary_fingerprints'),
+    lookback: z.union([z.string(), z.number()]).nullable(),
+    /** Incremental runs: rows read again in the window and skipped, delivered unchanged by an earlier run. */
+    rows_skipped: z.number(),
+    /** Workflow runs so far (continue-as-new and retries each add one). */
+    runs: z.number().describe('Workflow runs so far (continue-as-new and retries each add one)'),
+    /** The schedule that started this run, or null for migrations started directly. */
+    schedule_id: z.string().nullable(),
+    verification: verificationSchema.nullable(),
+  })
+  .meta({
+    id: 'Migration',
+    example: {
+      id: 'mig-2f7c9a0e-4b1d-4c8e-9f3a-6d5e4c3b2a10',
+      name: 'Monthly Sales Migration',
+      status: 'running',
+      progress: 0.42,
+      rows_copied: 420000,
+      rows_total: 1000000,
+      created_at: '2026-01-31T09:00:00.000Z',
+      updated_at: '2026-01-31T09:01:10.000Z',
+      error: null,
+      source_type: 'SINGLESTORE',
+      destination_type: 'HYDROLIX',
+      phase: 'copying',
+      chunks_done: 4,
+      chunks_total: 10,
+      rows_per_second: 6000,
+      eta_seconds: 97,
+      target: 'epic_shelter.sales_history',
+      warnings: [],
+      high_water_mark: null,
+      boundary_fingerprints: null,
+      lookback: null,
+      rows_skipped: 0,
+      runs: 1,
+      schedule_id: null,
+      verification: null,
+    },
+  });
+
+export type MigrationView = z.infer<typeof migrationViewSchema>;
+
+export const migrationListSchema = z
+  .object({
+    migrations: z.array(migrationViewSchema).describe('Newest first; one entry per migration (its latest run)'),
+    next_page_token: z.string().nullable().describe('Pass as page_token (with the same filters) for the next page; null on the last'),
+  })
+  .meta({ id: 'MigrationList' });
 
 /** `GET /api/migrations` pages: at most this many entries each. */
 export const LIST_PAGE_SIZE = { default: 50, max: 200 } as const;
@@ -297,24 +339,33 @@ export const LIST_PAGE_SIZE = { default: 50, max: 200 } as const;
 /** `GET /api/migrations` query parameters. */
 export const listMigrationsQuerySchema = z
   .object({
-    page_size: z.coerce.number().int().min(1).max(LIST_PAGE_SIZE.max).optional(),
+    page_size: z.coerce.number().int().min(1).max(LIST_PAGE_SIZE.max).optional().describe(`Entries per page (default ${LIST_PAGE_SIZE.default}, at most ${LIST_PAGE_SIZE.max})`),
     /** The previous page's next_page_token, unchanged (with the same filters). */
-    page_token: z.string().min(1).max(8_192).regex(/^[A-Za-z0-9_-]+$/, 'page_token must be a next_page_token as returned').optional(),
+    page_token: z
+      .string()
+      .min(1)
+      .max(8_192)
+      .regex(/^[A-Za-z0-9_-]+$/, 'page_token must be a next_page_token as returned')
+      .optional()
+      .describe("The previous page's next_page_token, unchanged (with the same filters)"),
     /** One status or several, comma-separated (`failed,cancelled`). */
     status: z
       .string()
       .transform((s) => s.split(',').map((x) => x.trim()))
       .pipe(z.array(z.enum(MIGRATION_STATUSES, { message: `status must be one of ${MIGRATION_STATUSES.join(', ')}` })).min(1))
-      .optional(),
-    source_type: connectorType.optional(),
-    destination_type: connectorType.optional(),
+      .optional()
+      .describe(`One status or several, comma-separated: ${MIGRATION_STATUSES.join(', ')}`)
+      .meta({ example: 'failed,cancelled' }),
+    source_type: connectorType.optional().describe('Only migrations from this source connector'),
+    destination_type: connectorType.optional().describe('Only migrations to this destination connector'),
     /** Whole words of the name, any case: `sales` finds "Monthly Sales Migration". */
     name: z
       .string()
       .max(BOUNDS.nameChars)
       .refine((s) => nameWords(s).length > 0, 'name must hold at least one letter or digit')
-      .optional(),
-    schedule_id: z.string().min(1).max(BOUNDS.nameChars).optional(),
+      .optional()
+      .describe('Whole words of the name, any case: `sales` finds "Monthly Sales Migration"'),
+    schedule_id: z.string().min(1).max(BOUNDS.nameChars).optional().describe('Only runs started by this schedule'),
   })
   .strict();
 

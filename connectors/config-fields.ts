@@ -53,7 +53,7 @@ export const connectionField = identifier('connection')
   .describe('Which configured connection of this type to use (`<PREFIX>_URL_<CONNECTION>` on the worker); default: `<PREFIX>_URL`');
 
 /** `source_config` of SQL sources: a table, a read-only query, or both (the query then names the rows). */
-export function sqlSourceConfig(meta: { id: string; title: string }) {
+export function sqlSourceConfig(title: string) {
   return configObject({
     connection: connectionField,
     table: identifier('table').optional().describe('Source table (in the connection database or search path)').meta({ example: 'sales_data' }),
@@ -70,7 +70,7 @@ export function sqlSourceConfig(meta: { id: string; title: string }) {
       .describe('Key column(s) to page a query (or a table without a primary key) by'),
   })
     .refine((cfg) => cfg.table !== undefined || cfg.query !== undefined, { message: 'give a table, a query, or both', path: ['table'] })
-    .meta(meta);
+    .meta({ title });
 }
 
 export const overwriteExistingField = z
@@ -84,4 +84,9 @@ export const writeModeField = (modes: readonly WriteMode[]) =>
     .optional()
     .describe('append (default for full copies), upsert on the key (default for incremental), or replace (load a new table, swap it in at the end)');
 
-export const columnsField = columnMappingSchema.optional();
+/** Most columns one `destination_config.columns` may list (PostgreSQL tables hold at most 1600). */
+export const MAX_MAPPED_COLUMNS = 4096;
+
+export const columnsField = columnMappingSchema
+  .refine((m) => Object.keys(m).length <= MAX_MAPPED_COLUMNS, `columns lists at most ${MAX_MAPPED_COLUMNS} source columns`)
+  .optional();

@@ -17,7 +17,7 @@ export interface SourceCapabilities {
 
 export interface DestinationCapabilities {
   /** `destination_config.write_mode` values this destination accepts; the first is the full-copy default. */
-  writeModes: readonly WriteMode[];
+  writeModes: WriteMode[];
   /** upsert replaces rows in place (true) or appends new versions of them (false: append-only stores). */
   upsertInPlace: boolean;
   /** replace loads a staging table and swaps it in, so a failed run leaves the old table intact. */

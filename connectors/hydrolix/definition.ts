@@ -12,7 +12,7 @@ import { ENV_PREFIX } from './config';
 
 const TYPE = 'HYDROLIX';
 // Append-only (doc §8): upsert appends new versions of rows; replace would need an admin's truncate.
-const WRITE_MODES: readonly WriteMode[] = ['append', 'upsert'];
+const WRITE_MODES: WriteMode[] = ['append', 'upsert'];
 
 export const hydrolixDestinationConfig = configObject({
   connection: connectionField,
@@ -21,7 +21,7 @@ export const hydrolixDestinationConfig = configObject({
   timestamp_column: identifier('timestamp_column').optional().describe("The table's primary timestamp (default: the first NOT NULL date/time column)"),
   write_mode: writeModeField(WRITE_MODES),
   columns: columnsField,
-}).meta({ id: 'HydrolixDestinationConfig', title: 'HYDROLIX destination_config' });
+}).meta({ title: 'HYDROLIX destination_config' });
 
 export const hydrolixDefinition: ConnectorDefinition = {
   type: TYPE,

@@ -16,7 +16,7 @@ import { quoteIdent, validateQuery } from './sql';
 const TYPE = 'POSTGRES';
 // NAMEDATALEN - 1: PostgreSQL truncates longer names (with only a NOTICE).
 const MAX_IDENTIFIER_BYTES = 63;
-const WRITE_MODES: readonly WriteMode[] = ['append', 'upsert', 'replace'];
+const WRITE_MODES: WriteMode[] = ['append', 'upsert', 'replace'];
 
 export const postgresDestinationConfig = configObject({
   connection: connectionField,
@@ -29,14 +29,14 @@ export const postgresDestinationConfig = configObject({
     .describe('TINYINT(1) as boolean (default; a value other than 0/1 fails the run) or smallint (every value kept)'),
   overwrite_existing: overwriteExistingField,
   columns: columnsField,
-}).meta({ id: 'PostgresDestinationConfig', title: 'POSTGRES destination_config' });
+}).meta({ title: 'POSTGRES destination_config' });
 
 export const postgresDefinition: ConnectorDefinition = {
   type: TYPE,
   title: 'PostgreSQL',
   envPrefix: ENV_PREFIX,
   source: {
-    config: sqlSourceConfig({ id: 'PostgresSourceConfig', title: 'POSTGRES source_config' }),
+    config: sqlSourceConfig('POSTGRES source_config'),
     capabilities: { query: true, incremental: true },
     validate: (spec) => {
       if (spec.query !== undefined) validateQuery(spec.query);

@@ -9,7 +9,7 @@ export const singlestoreDefinition: ConnectorDefinition = {
   title: 'SingleStore',
   envPrefix: ENV_PREFIX,
   source: {
-    config: sqlSourceConfig({ id: 'SinglestoreSourceConfig', title: 'SINGLESTORE source_config' }),
+    config: sqlSourceConfig('SINGLESTORE source_config'),
     capabilities: { query: true, incremental: true },
     validate: (spec) => {
       if (spec.query !== undefined) validateQuery(spec.query);
