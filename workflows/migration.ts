@@ -26,6 +26,7 @@ import {
   verificationFailure,
   type FinishedTable,
   type MigrationInput,
+  type CopyChunkInput,
   type MigrationState,
   type Progress,
 } from './types';
@@ -217,8 +218,7 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
         const chunkIndex = pending.shift()!;
         if (!state.inFlight.includes(chunkIndex)) state.inFlight.push(chunkIndex);
         const range = chunkRange(plan, chunkIndex);
-        // The activity id names the chunk: the API tells the chunks in flight apart by it (a chunk is scheduled once per run).
-        const result = await copy.copyChunk.executeWithOptions({ activityId: chunkActivityId(chunkIndex), summary: chunkSummary(chunkIndex, chunkCount(plan), range) }, [{
+        const chunkInput: CopyChunkInput = {
           chunkIndex,
           range,
           source,
@@ -239,7 +239,10 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
                 },
               }
             : {}),
-        }]);
+        };
+        // The activity id names the chunk: the API tells chunks in flight apart by it (a chunk is scheduled once per run).
+        const options = { activityId: chunkActivityId(chunkIndex), summary: chunkSummary(chunkIndex, chunkCount(plan), range) };
+        const result = await copy.copyChunk.executeWithOptions(options, [chunkInput]);
         state.doneChunks[chunkIndex] = result.rows;
         chunkFinished(board, chunkIndex);
         state.inFlight = state.inFlight.filter((i) => i !== chunkIndex);
