@@ -133,6 +133,32 @@ describe('run metadata', () => {
     expect(meta.currentDetails).toContain(`6,000 of 6,000 rows copied`);
   });
 
+  it('a schedule carries its name in its action summary, and each run it starts carries it and its ScheduleId', { timeout: 120_000 }, async () => {
+    const { client } = ctx.stack.temporal;
+    const created = await api(ctx.stack.app, 'POST', '/api/schedules', {
+      name: 'Nightly meta copy',
+      spec: { interval: '1h' },
+      paused: true,
+      migration: { name: 'Meta nightly', source_type: 'SINGLESTORE', source_config: { table: ctx.table }, destination_type: 'HYDROLIX', destination_config: { table: 'meta_nightly' } },
+    });
+    expect(created.status).toBe(201);
+    const scheduleId = created.body.id as string;
+    const summary = `Nightly meta copy (schedule): Meta nightly: SINGLESTORE ${ctx.table} → HYDROLIX meta_nightly`;
+    const schedule = await client.schedule.getHandle(scheduleId).describe();
+    expect(schedule.action.type === 'startWorkflow' && schedule.action.staticSummary).toBe(summary);
+    expect((await api(ctx.stack.app, 'POST', `/api/schedules/${scheduleId}/trigger`)).status).toBe(202);
+    const runId = await waitFor(
+      async () => (await api(ctx.stack.app, 'GET', `/api/schedules/${scheduleId}`)).body.recent_runs?.[0]?.migration_id as string | undefined,
+      30_000,
+      'the triggered run',
+    );
+    await waitForStatus(ctx.stack, runId, ['completed']);
+    const desc = await client.workflow.getHandle(runId).describe();
+    expect(await desc.staticSummary()).toBe(summary);
+    expect(desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.scheduleId)).toBe(scheduleId);
+    expect((await api(ctx.stack.app, 'DELETE', `/api/schedules/${scheduleId}`)).status).toBe(204);
+  });
+
   it('says in its current details that Hydrolix answers 503 while the outage lasts, and stops saying it after', { timeout: 180_000 }, async () => {
     const { client } = ctx.stack.temporal;
     const outageMs = 12_000;
