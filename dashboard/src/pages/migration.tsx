@@ -4,7 +4,7 @@ import { AlertCircleIcon, AlertTriangleIcon, ArrowLeftIcon, ArrowRightIcon, Chec
 import { api, errorMessage, unwrap } from '@/api/client';
 import type { Migration } from '@/api/types';
 import { ChunkGrid, chunkCells } from '@/components/migration/chunk-grid';
-import { PhaseTimeline } from '@/components/migration/phase-timeline';
+import { PhaseTimeline, stoppedAt } from '@/components/migration/phase-timeline';
 import { ThroughputChart, type Sample } from '@/components/migration/throughput-chart';
 import { progressColor, StatusBadge } from '@/components/status-badge';
 import { ErrorState, InlineError, LoadingRows, PageHeader } from '@/components/states';
@@ -129,7 +129,7 @@ export default function MigrationPage({ id }: { id: string }) {
               <Stat label="Chunks" value={`${m.chunks_done} / ${m.chunks_total ?? '—'}`} />
               <Stat label="Duration" value={formatSeconds(durationBetween(m.created_at, running ? null : m.updated_at))} />
             </dl>
-            <PhaseTimeline status={m.status} phase={m.phase} lastPhase={history.lastPhase} />
+            <PhaseTimeline status={m.status} phase={m.phase} lastPhase={history.lastPhase ?? stoppedAt(m)} />
           </CardContent>
         </Card>
 

@@ -49,7 +49,8 @@ function MigrationForm({ template }: { template?: Template }) {
   const [savedTemplate, setSavedTemplate] = React.useState<Template | undefined>();
   const [templateOpen, setTemplateOpen] = React.useState(false);
   const body = React.useMemo(() => bodyFromForm(form), [form]);
-  const bodyKey = JSON.stringify(body);
+  // The plan does not depend on the name: typing one asks for no new plan.
+  const planKey = React.useMemo(() => JSON.stringify({ ...body, name: 'plan preview' }), [body]);
 
   const connectors = useQuery((signal) => loadConnectors(signal), []);
   const sources = connectorsFor(connectors.data, 'source');
@@ -105,10 +106,10 @@ function MigrationForm({ template }: { template?: Template }) {
   const ready = readyToPlan(form);
   React.useEffect(() => {
     if (!ready) return;
-    const t = setTimeout(() => void requestPlan(bodyKey), PLAN_DEBOUNCE_MS);
+    const t = setTimeout(() => void requestPlan(planKey), PLAN_DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [ready, bodyKey, requestPlan]);
-  const planStale = plan.key !== bodyKey;
+  }, [ready, planKey, requestPlan]);
+  const planStale = plan.key !== planKey;
 
   const showErrors = (err: unknown) => {
     if (err instanceof ApiError) {
@@ -374,7 +375,7 @@ function MigrationForm({ template }: { template?: Template }) {
             variant="outline"
             disabled={!ready || plan.loading}
             onClick={() => {
-              void requestPlan(bodyKey).then(() => document.getElementById('plan')?.scrollIntoView({ behavior: 'smooth' }));
+              void requestPlan(planKey).then(() => document.getElementById('plan')?.scrollIntoView({ behavior: 'smooth' }));
             }}
           >
             <ScanSearchIcon /> Preview plan

@@ -1,6 +1,6 @@
 /** The steps of a run, in order, with where it is now (or where it stopped). */
 import { CheckIcon, XIcon } from 'lucide-react';
-import type { MigrationStatus } from '@/api/types';
+import type { Migration, MigrationStatus } from '@/api/types';
 import { humanize } from '@/lib/format';
 import { cn } from '@/lib/utils';
 
@@ -22,6 +22,15 @@ export function stepStates(status: MigrationStatus, phase: string, lastPhase: st
     if (status === 'failed' || status === 'cancelled') return 'failed';
     return 'current';
   });
+}
+
+/** Where a closed run stopped, from what it got done, when this page never saw it running. */
+export function stoppedAt(m: Pick<Migration, 'verification' | 'rows_copied' | 'chunks_done' | 'chunks_total' | 'target'>): string | undefined {
+  if (m.verification) return 'verifying';
+  if (m.rows_copied > 0 || m.chunks_done > 0) return 'copying';
+  if (m.chunks_total !== null) return 'creating_table';
+  if (m.target !== null) return 'planning';
+  return undefined;
 }
 
 export function PhaseTimeline({ status, phase, lastPhase }: { status: MigrationStatus; phase: string; lastPhase?: string }) {
