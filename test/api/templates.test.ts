@@ -3,8 +3,7 @@
  * a spec (listed by Temporal, never by /api/schedules), changed, run as an ordinary migration
  * (MariaDB → PostgreSQL), deleted; bodies checked like POST /api/migrations.
  */
-import { beforeAll, expect, it } from 'vitest';
-import { templatesRouter } from '../../api/routes/templates';
+import { expect, it } from 'vitest';
 import { seedSales } from '../../scripts/seed-sales';
 import { MARIADB_URL, uniqueName } from '../support/mariadb';
 import { waitForStatus } from '../support/migrations';
@@ -15,14 +14,6 @@ import { waitFor } from '../support/wait';
 
 const ROWS = 3_000;
 const ctx = seededStack({ prefix: 'tmpl_src', project: 'tmpl', seed: (t) => seedSales(MARIADB_URL, ROWS, t) });
-
-// TEMPORARY until api/app.ts mounts the router.
-beforeAll(() => {
-  const app = ctx.stack.app;
-  if (!app.routes.some((r) => r.path.startsWith('/api/templates'))) {
-    app.route('/api/templates', templatesRouter({ client: ctx.stack.temporal.client, taskQueue: ctx.stack.taskQueue }));
-  }
-});
 
 it('creates, lists, gets, changes, runs and deletes a template', { timeout: 180_000 }, async () => {
   const app = ctx.stack.app;

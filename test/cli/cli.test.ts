@@ -7,7 +7,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { templatesRouter } from '../../api/routes/templates';
 import { seedSales } from '../../scripts/seed-sales';
 import { MARIADB_URL, uniqueName } from '../support/mariadb';
 import { waitForStatus } from '../support/migrations';
@@ -24,13 +23,8 @@ let url = '';
 let server: ReturnType<typeof serve> | undefined;
 
 beforeAll(async () => {
-  const app = ctx.stack.app;
-  // TEMPORARY until api/app.ts mounts the router.
-  if (!app.routes.some((r) => r.path.startsWith('/api/templates'))) {
-    app.route('/api/templates', templatesRouter({ client: ctx.stack.temporal.client, taskQueue: ctx.stack.taskQueue }));
-  }
   const port = await freePort();
-  server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+  server = serve({ fetch: ctx.stack.app.fetch, port, hostname: '127.0.0.1' });
   url = `http://127.0.0.1:${port}`;
 });
 
