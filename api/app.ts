@@ -18,10 +18,12 @@ import type { ApiEnv } from './middleware/env';
 import { httpMetrics } from './middleware/metrics';
 import { rateLimit } from './middleware/rate-limit';
 import { internalError, requestId } from './middleware/request-id';
+import { catalogRouter } from './routes/catalog';
 import { migrationsRouter } from './routes/migrations';
 import { MigrationsService } from './migrations-service';
 import { openApiDocument, registerDocumentComponents } from './openapi-document';
 import { invalid, jsonContent } from './openapi';
+import { planRouter } from './routes/plan';
 import { schedulesRouter } from './routes/schedules';
 import { templatesRouter } from './routes/templates';
 import { SchedulesService } from './schedules-service';
@@ -109,9 +111,12 @@ export function createApp({ client, connection, taskQueue, security = OPEN, dash
   app.use('/api/*', limitBody(MAX_BODY_BYTES));
 
   registerDocumentComponents(app);
+  // Before the migrations router, so `plan` is not taken for a migration id.
+  app.route('/api/migrations/plan', planRouter({ client, taskQueue }));
   app.route('/api/migrations', migrationsRouter(service));
   app.route('/api/schedules', schedulesRouter(new SchedulesService(client, taskQueue, service)));
   app.route('/api/templates', templatesRouter({ client, taskQueue }));
+  app.route('/api', catalogRouter({ client, taskQueue }));
 
   app.openapi(healthRoute, async (c) => {
     try {
