@@ -10,6 +10,7 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { temporal } from '@temporalio/proto';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app';
@@ -88,7 +89,20 @@ describe('on the production Temporal server', () => {
       'two finished chunks',
       100,
     );
-    const [victim, survivor] = workers;
+    // The victim is a worker holding a started chunk copy right now (identity `pid@host`).
+    const victim = await waitFor(
+      async () => {
+        const { raw } = await tc.client.workflow.getHandle(migrationId).describe();
+        const holders = (raw.pendingActivities ?? [])
+          .filter((a) => a.activityType?.name === 'copyChunk' && a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED)
+          .map((a) => Number((a.lastWorkerIdentity ?? '').split('@')[0]));
+        return workers.find((w) => holders.includes(w.pid ?? -1));
+      },
+      30_000,
+      'a worker holding a chunk',
+      50,
+    );
+    const survivor = workers.find((w) => w !== victim)!;
     victim.kill('SIGKILL');
     await waitForExit(victim);
     expect(beforeKill.chunks_done).toBeLessThan(beforeKill.chunks_total);
