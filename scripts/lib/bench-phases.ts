@@ -61,7 +61,11 @@ function localMarker(e: temporal.api.history.v1.IHistoryEvent): LocalMarker | nu
 }
 
 export async function migrationPhases(client: Client, workflowId: string): Promise<Phases> {
-  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  return phasesOf((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []);
+}
+
+/** The phases of a workflow's history events. */
+export function phasesOf(events: temporal.api.history.v1.IHistoryEvent[]): Phases {
   const start = ms(events[0]?.eventTime);
   const end = ms(events[events.length - 1]?.eventTime);
   const scheduled = new Map<number, { type: string; at: number }>();
