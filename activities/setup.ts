@@ -25,6 +25,7 @@ import type { ConnectorCache } from './connector-cache';
 import { withHeartbeat } from './heartbeat';
 import { SLOW_PATH_WARNING, textPathBlocker } from './text-path';
 import { singleIntegerKey } from '../connectors/plan';
+import { walkLimit } from '../connectors/key-walk';
 
 function keyColumnsOf(schema: TableSchema) {
   return schema.key.map((k) => schema.columns.find((c) => c.name === k)).filter((c) => c !== undefined);
@@ -101,7 +102,16 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
         if (src.walkKeys && !singleIntegerKey(keyColumnsOf(schema))) {
           const estimate = (await src.estimateRows?.(source.spec, schema)) ?? null;
           if (estimate !== null) {
-            const walked = await src.walkKeys(source.spec, schema, sizeFor(estimate), MAX_CHUNKS);
+            const size = sizeFor(estimate);
+            // Two or three chunks of the automatic size: the walk stops at its last boundary (walkLimit)
+            // rather than read every key, the open-ended last chunk takes what the estimate missed, and
+            // the tally verification needs is taken while the copy runs (the workflow's tallySource).
+            // With more chunks that extra scan costs about what stopping saves; an explicit chunk_rows
+            // is kept exactly, whatever the estimate.
+            const chunks = Math.max(1, Math.round(estimate / size));
+            const limit = chunkRows === undefined && chunks <= 3 ? walkLimit(size, chunks) : undefined;
+            const walked = await src.walkKeys(source.spec, schema, size, MAX_CHUNKS, limit);
+            if (walked.stopped) return { boundaries: walked.boundaries, rowsTotal: Math.max(estimate, walked.boundaries.length * walked.every + 1) };
             return { boundaries: walked.boundaries, rowsTotal: walked.tally.rows, tally: walked.tally };
           }
         }

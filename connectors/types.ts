@@ -160,6 +160,14 @@ export interface KeyWalk {
   boundaries: KeyTuple[];
   /** Rows per chunk the boundaries are spaced by (the asked-for spacing, doubled while thinning). */
   every: number;
+  stopped?: false;
+}
+
+/** A walk that stopped at its last boundary (a `limit` was given and more rows follow): boundaries, no tally. */
+export interface StoppedWalk {
+  stopped: true;
+  boundaries: KeyTuple[];
+  every: number;
 }
 
 /** One table a source lists in the catalog. */
@@ -197,6 +205,8 @@ export interface SourceConnector extends DataConnector {
    * chunk boundary, spacing doubled while more than `maxChunks` chunks would result.
    */
   walkKeys?(spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number): Promise<KeyWalk>;
+  /** With `limit` (walkLimit): the statement stops one row past the last boundary, and a walk that stopped there has no tally. */
+  walkKeys?(spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number, limit: number | undefined): Promise<KeyWalk | StoppedWalk>;
   /** A cheap estimate of the row set's size (statistics, EXPLAIN), or null when there is none. */
   estimateRows?(spec: SourceSpec, schema: TableSchema): Promise<number | null>;
   /** Greatest value of a column over the row set (incremental high-water mark); null when empty. */

@@ -2,7 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import type { ConnectorFactories } from '../registry';
 import { singlestoreDefinition } from './definition';
 import type { Env } from '../env';
-import type { Catalog, ConnectionInfo, KeyRange, KeyTuple, KeyWalk, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, Tally, TextBatch } from '../types';
+import type { Catalog, ConnectionInfo, KeyRange, KeyTuple, KeyWalk, StoppedWalk, KeyValue, ReadOptions, Row, SourceConnector, SourceSpec, TableSchema, Tally, TextBatch } from '../types';
 import { readConfig, type SingleStoreConfig } from './config';
 import { takeRawRows } from './raw-rows';
 import { describeServer, detectFlavor, type Queryable, type RawRowStream, type ServerFlavor } from './flavor';
@@ -82,8 +82,10 @@ export class SingleStoreSource implements SourceConnector {
     return this.run((db, server) => reader.planBoundaries(this.ctx(db, server), this.rowStream, spec, schema, chunkRows, rowsTotal), true);
   }
 
-  async walkKeys(spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number): Promise<KeyWalk> {
-    return this.run((db, server) => reader.walkKeys(this.ctx(db, server), this.rowStream, spec, schema, every, maxChunks), true);
+  async walkKeys(spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number): Promise<KeyWalk>;
+  async walkKeys(spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number, limit: number | undefined): Promise<KeyWalk | StoppedWalk>;
+  async walkKeys(spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number, limit?: number): Promise<KeyWalk | StoppedWalk> {
+    return this.run((db, server) => reader.walkKeys(this.ctx(db, server), this.rowStream, spec, schema, every, maxChunks, limit), true);
   }
 
   async estimateRows(spec: SourceSpec): Promise<number | null> {

@@ -1,4 +1,4 @@
-import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyWalk, type KeyValue, type Row, type SourceSpec, type TableSchema, type Tally } from '../types';
+import { PermanentError, type Column, type KeyRange, type KeyTuple, type KeyWalk, type KeyValue, type StoppedWalk, type Row, type SourceSpec, type TableSchema, type Tally } from '../types';
 import type { Flavor, Queryable } from './flavor';
 import { orderByKey, quoteIdent, rangeWhere, selectExpr, windowedRef } from './sql';
 import { evenSplit, scanRanges, singleIntegerKey } from '../plan';
@@ -69,7 +69,15 @@ export async function planBoundaries(ctx: ReadContext, stream: RowStream, spec: 
  * exact row count, the single integer key's sum, and every `every`-th key as a chunk boundary.
  * Streamed: only the boundaries are kept (at most `maxChunks`, see KeyWalker).
  */
-export async function walkKeys(ctx: ReadContext, stream: RowStream, spec: SourceSpec, schema: TableSchema, every: number, maxChunks: number): Promise<KeyWalk> {
+export async function walkKeys(
+  ctx: ReadContext,
+  stream: RowStream,
+  spec: SourceSpec,
+  schema: TableSchema,
+  every: number,
+  maxChunks: number,
+  limit?: number,
+): Promise<KeyWalk | StoppedWalk> {
   const keyCols = keyColumns(schema);
   const convs = keyCols.map((c) => makeConverter(c, ctx));
   const sumKey = singleIntegerKey(keyCols);
@@ -78,10 +86,13 @@ export async function walkKeys(ctx: ReadContext, stream: RowStream, spec: Source
     maxChunks,
     (r) => keyCols.map((c, i) => toKeyValue(c, convs[i](r[i]))),
     sumKey ? (r) => r[0] as string | number : null,
+    limit === undefined ? Infinity : limit - 1,
   );
-  const sql = `SELECT ${keyCols.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${windowedRef(spec, schema, ctx.flavor)}${orderByKey(keyCols)}`;
+  // With a limit (walkLimit) the statement stops one row past the last boundary: that row says more follow.
+  const sql = `SELECT ${keyCols.map((c) => selectExpr(c, ctx.flavor)).join(', ')} FROM ${windowedRef(spec, schema, ctx.flavor)}${orderByKey(keyCols)}${limit === undefined ? '' : ` LIMIT ${limit}`}`;
   await stream(sql, [], (r) => walker.push(r));
-  return walker.finish();
+  const r = walker.result();
+  return r.stopped ? r : { tally: r.tally, boundaries: r.boundaries, every: r.every };
 }
 
 /** The table's row count from its statistics (a cheap estimate), or null for a query or a window. */
