@@ -1,49 +1,47 @@
-/** The dry-run plan (POST /api/migrations/plan) as text: DDL, column mapping, chunk plan. */
+/** The dry-run plan (POST /api/migrations/plan) as text: source, DDL, column mapping, chunk plan, warnings. */
+import type { z } from 'zod';
+import type { migrationPlanSchema } from '../api/routes/plan';
+import { count, table } from './format';
 
-type Json = Record<string, any>;
+export type MigrationPlanView = z.infer<typeof migrationPlanSchema>;
 
-const asList = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
-
-export function printPlan(answer: unknown): string {
-  const p = (answer ?? {}) as Json;
-  const out: string[] = [];
-  const ddl = Array.isArray(p.ddl) ? p.ddl.join(';\n') : p.ddl;
-  if (ddl) out.push('Destination DDL:', indent(String(ddl)), '');
-  const columns = asList(p.columns ?? p.mapping);
-  if (columns.length > 0) {
-    out.push('Column mapping:');
-    const rows = columns.map((c) => [
-      String(c.source ?? c.source_column ?? c.name ?? ''),
-      String(c.source_type ?? ''),
-      '→',
-      c.skip ? '(skipped)' : String(c.destination ?? c.destination_column ?? c.name ?? ''),
-      String(c.destination_type ?? ''),
-      [...asList(c.warnings).map(String), ...(c.warning ? [String(c.warning)] : [])].join('; '),
-    ]);
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const r of rows) out.push(`  ${r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}`);
-    out.push('');
-  }
-  const chunks = p.chunk_plan ?? p.chunks;
-  if (chunks) {
-    out.push('Chunk plan:');
-    if (Array.isArray(chunks)) {
-      out.push(`  ${chunks.length} chunks`);
-      for (const c of chunks.slice(0, 20)) out.push(`  ${JSON.stringify(c)}`);
-      if (chunks.length > 20) out.push(`  … ${chunks.length - 20} more`);
-    } else {
-      for (const [k, v] of Object.entries(chunks as Json)) out.push(`  ${k}: ${Array.isArray(v) ? `${v.length} entries` : JSON.stringify(v)}`);
-    }
-    out.push('');
-  }
-  const estimate = p.row_estimate ?? p.rows_estimate ?? p.estimated_rows;
-  if (estimate !== undefined) out.push(`Row estimate: ${estimate}`);
-  for (const w of asList(p.warnings)) out.push(`warning: ${typeof w === 'string' ? w : JSON.stringify(w)}`);
-  return out.length > 0 ? out.join('\n').trimEnd() : JSON.stringify(p, null, 2);
-}
-
+const key = (k: Array<string | number> | null) => (k === null ? '…' : k.length === 1 ? String(k[0]) : `(${k.join(', ')})`);
 const indent = (s: string) =>
   s
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+
+export function planText(p: MigrationPlanView): string {
+  const out: string[] = [];
+  const source = p.source.table ?? 'a query';
+  out.push(`Source:       ${p.source.type} ${source}${p.source.query && p.source.table ? ' (query)' : ''} on ${p.source.server}; key ${p.source.key.join(', ') || 'none'}`);
+  out.push(`Destination:  ${p.destination.type} ${p.destination.target} on ${p.destination.server}: ${p.destination.status}`);
+  for (const m of p.destination.mismatches) out.push(`  mismatch: ${m}`);
+  out.push(`Rows:         ${p.rows_estimate === null ? 'unknown' : `about ${count(p.rows_estimate)}`} (${p.rows_from === 'count' ? 'counted' : 'source statistics'})`);
+  const c = p.chunks;
+  out.push(`Chunks:       ${c.count} of up to ${count(c.chunk_rows)} rows, ${c.parallelism} at once; copy path ${p.copy_path}${c.note ? ` (${c.note})` : ''}`);
+  if (c.ranges) for (const [i, r] of c.ranges.slice(0, 10).entries()) out.push(`  ${String(i + 1).padStart(3)}  key in (${key(r.after)}, ${key(r.up_to)}]`);
+  if (c.ranges && c.ranges.length > 10) out.push(`       … ${c.ranges.length - 10} more`);
+  if (p.incremental) out.push(`Incremental:  ${p.incremental.cursor_column} from ${p.incremental.from ?? 'the start'} up to ${p.incremental.up_to ?? '-'}`);
+  out.push('', 'Columns:');
+  out.push(
+    indent(
+      table(
+        ['SOURCE', 'TYPE', 'DESTINATION', 'TYPE', 'NOTES'],
+        p.columns.map((col) => [
+          `${col.source_name}${col.key ? ' (key)' : ''}`,
+          col.source_type,
+          col.skipped ? '(skipped)' : (col.destination_name ?? ''),
+          col.destination_type ?? '',
+          [col.cast ? `cast to ${col.cast}` : '', ...col.warnings].filter(Boolean).join('; '),
+        ]),
+        120,
+      ),
+    ),
+  );
+  out.push('', p.destination.ddl.length > 0 ? 'DDL:' : 'DDL:          none (the table exists and fits)');
+  for (const statement of p.destination.ddl) out.push(indent(`${statement}${statement.startsWith('--') ? '' : ';'}`));
+  if (p.warnings.length > 0) out.push('', 'Warnings:', ...p.warnings.map((w) => `  - ${w}`));
+  return out.join('\n');
+}

@@ -6,7 +6,7 @@ import { addMigrationOptions, type MigrationFlags, migrationBody, positiveInt, r
 import type { Run } from '../context';
 import { EXIT } from '../exit-codes';
 import { count, duration, migrationDetails, route, table } from '../format';
-import { printPlan } from '../plan-output';
+import { type MigrationPlanView, planText } from '../plan-output';
 
 const STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'];
 
@@ -51,8 +51,8 @@ Examples:
   addMigrationOptions(plan);
   run(plan, async (ctx, file: string | undefined, flags: MigrationFlags) => {
     const body: CreateMigrationRequest = migrationBody(file ? readJsonFile(file) : {}, flags);
-    const answer = await ctx.client.post<unknown>('/api/migrations/plan', body);
-    ctx.out.print(answer, () => printPlan(answer));
+    const plan = await ctx.client.post<MigrationPlanView>('/api/migrations/plan', body);
+    ctx.out.print(plan, () => planText(plan));
   });
 
   const status = watchOptions(program.command('status').argument('<id>', 'migration id (mig-…)').description('show a migration; --watch follows it'));
