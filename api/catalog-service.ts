@@ -25,7 +25,7 @@ export class CatalogFailed extends Error {
     super(failure.message);
   }
 
-  get status(): 400 | 404 | 422 | 502 {
+  get status(): 404 | 422 | 502 {
     switch (this.failure.class) {
       case 'column_mapping':
       case 'invalid':
@@ -102,6 +102,19 @@ export class SchemaService {
       throw e;
     }
   }
+}
+
+/**
+ * The failure a worker reported, or its silence, as the `{error, fields?}` body and status the
+ * routes document; null for anything else (left to the app's error handler: 500 with a request id).
+ */
+export function failureResponse(err: unknown): { body: { error: string; fields?: Array<{ path: string; message: string }> }; status: 404 | 422 | 502 | 503 } | null {
+  if (err instanceof CatalogFailed) {
+    const { field } = err.failure;
+    return { body: { error: err.message, ...(field ? { fields: [{ path: field, message: err.message }] } : {}) }, status: err.status };
+  }
+  if (err instanceof NoWorkerAnswered) return { body: { error: err.message }, status: 503 };
+  return null;
 }
 
 function unwrap(answer: unknown): unknown {

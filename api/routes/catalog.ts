@@ -8,7 +8,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { ConnectorStatus } from '../../activities/catalog';
 import { connectorDefinitions, definitionOf, sourceTypes, destinationTypes } from '../../connectors/definitions';
-import { CatalogFailed, NoWorkerAnswered, SchemaService } from '../catalog-service';
+import { failureResponse, SchemaService } from '../catalog-service';
 import type { ApiEnv } from '../middleware/env';
 import { errorResponse, invalid, jsonContent } from '../openapi';
 import { IDENTIFIER } from '../schemas';
@@ -228,13 +228,6 @@ export function catalogRouter({ client, taskQueue, service }: { client: Client; 
   const schema = service ?? new SchemaService(client, taskQueue);
   const app = new OpenAPIHono<ApiEnv>();
 
-  // A reported failure or a silent worker, as the routes document them.
-  app.onError((err, c) => {
-    if (err instanceof CatalogFailed) return c.json({ error: err.message, ...(err.failure.field ? { fields: [{ path: err.failure.field, message: err.message }] } : {}) }, err.status);
-    if (err instanceof NoWorkerAnswered) return c.json({ error: err.message }, 503);
-    throw err;
-  });
-
   app.openapi(connectorsRoute, async (c) => {
     const worker = await schema.workerConnectors();
     return c.json({ connectors: describeConnectors(worker), worker_answered: worker !== null }, 200);
@@ -246,7 +239,14 @@ export function catalogRouter({ client, taskQueue, service }: { client: Client; 
       const { type } = c.req.valid('param');
       if (!definitionOf(type)?.source) return c.json({ error: `no source connector ${type}; known: ${sourceTypes().join(', ')}` }, 404);
       const q = c.req.valid('query');
-      const page = await schema.tables({ type, connection: q.connection, schema: q.schema, search: q.search, limit: q.limit });
+      let page;
+      try {
+        page = await schema.tables({ type, connection: q.connection, schema: q.schema, search: q.search, limit: q.limit });
+      } catch (e) {
+        const failed = failureResponse(e);
+        if (failed) return c.json(failed.body, failed.status);
+        throw e;
+      }
       return c.json({ tables: page.tables.map((t) => ({ name: t.name, schema: t.schema, rows_estimate: t.rowsEstimate })), truncated: page.truncated }, 200);
     },
     invalid('invalid catalog request'),
@@ -262,7 +262,14 @@ export function catalogRouter({ client, taskQueue, service }: { client: Client; 
         const message = `unknown destination connector "${q.destination_type}"; known: ${destinationTypes().join(', ')}`;
         return c.json({ error: 'invalid catalog request', fields: [{ path: 'destination_type', message }] }, 400);
       }
-      const t = await schema.columns({ type, table, connection: q.connection, destinationType: q.destination_type });
+      let t;
+      try {
+        t = await schema.columns({ type, table, connection: q.connection, destinationType: q.destination_type });
+      } catch (e) {
+        const failed = failureResponse(e);
+        if (failed) return c.json(failed.body, failed.status);
+        throw e;
+      }
       return c.json(
         {
           table: t.name,

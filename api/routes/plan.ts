@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { MigrationPlan } from '../../activities/plan';
-import { CatalogFailed, NoWorkerAnswered, SchemaService } from '../catalog-service';
+import { failureResponse, SchemaService } from '../catalog-service';
 import type { ApiEnv } from '../middleware/env';
 import { toMigrationInput } from '../migration-input';
 import { BODY_RESPONSES, errorResponse, invalid, jsonBody, jsonContent } from '../openapi';
@@ -145,18 +145,18 @@ export function planRouter({ client, taskQueue, service }: { client: Client; tas
   const schema = service ?? new SchemaService(client, taskQueue);
   const app = new OpenAPIHono<ApiEnv>();
 
-  app.onError((err, c) => {
-    if (err instanceof CatalogFailed) return c.json({ error: err.message, ...(err.failure.field ? { fields: [{ path: err.failure.field, message: err.message }] } : {}) }, err.status);
-    if (err instanceof NoWorkerAnswered) return c.json({ error: err.message }, 503);
-    throw err;
-  });
-
   app.openapi(
     planRoute,
     async (c) => {
       // A plan id of its own: a replace run's staging table is named after it (the real run's differs).
       const input = toMigrationInput(c.req.valid('json'), `plan-${randomUUID()}`, new Date().toISOString());
-      return c.json(planView(await schema.plan(input)), 200);
+      try {
+        return c.json(planView(await schema.plan(input)), 200);
+      } catch (e) {
+        const failed = failureResponse(e);
+        if (failed) return c.json(failed.body, failed.status);
+        throw e;
+      }
     },
     invalid('invalid migration request'),
   );
