@@ -5,293 +5,6 @@
  */
 
 export interface paths {
-    "/api/connectors": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Connectors: types, roles, capabilities, config schemas, and what the worker has configured
-         * @description Definitions come from the API itself; `worker` comes from a worker (a short workflow), or is null when none answered within 5 s.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Every connector */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Connectors"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sources/{type}/tables": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A source's tables with row estimates
-         * @description One bounded page, by name; estimates come from the source's statistics (information_schema.TABLES.TABLE_ROWS, pg_class.reltuples).
-         */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description A named connection on the worker (default: the default one) */
-                    connection?: string;
-                    /** @description Database (SingleStore) or schema (PostgreSQL); default: the connection's own (SingleStore), all (PostgreSQL) */
-                    schema?: string;
-                    /** @description Substring of the table name, any case */
-                    search?: string;
-                    /** @description Tables in the answer (default 100, at most 500) */
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    /** @description A source connector type */
-                    type: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Tables */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SourceTables"];
-                    };
-                };
-                /** @description Invalid parameter */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": "invalid catalog request",
-                         *       "fields": [
-                         *         {
-                         *           "path": "limit",
-                         *           "message": "Too big: expected number to be <=500"
-                         *         }
-                         *       ]
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown source type, or the table was not found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": "table sales_dat of the SINGLESTORE source: table not found"
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not possible with this worker: a destination or connection it has no settings for */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": "the HYDROLIX destination is not configured on the worker"
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The source could not be reached or failed to answer (details only in the worker log) */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": "the SINGLESTORE source cannot be reached or refused the worker's login"
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No worker answered in time */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": "no worker answered; check that a worker is running on the task queue and try again"
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sources/{type}/tables/{table}/columns": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A table's columns, and the type each gets at a destination */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Show the type each column gets at this destination */
-                    destination_type?: string;
-                    /** @description A named connection on the worker (default: the default one) */
-                    connection?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description A source connector type */
-                    type: string;
-                    table: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Columns */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SourceColumns"];
-                    };
-                };
-                /** @description Invalid parameter */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": "invalid catalog request",
-                         *       "fields": [
-                         *         {
-                         *           "path": "destination_type",
-                         *           "message": "unknown destination connector \"PG\"; known: HYDROLIX, POSTGRES"
-                         *         }
-                         *       ]
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Unknown source type, or the table was not found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": "table sales_dat of the SINGLESTORE source: table not found"
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Not possible with this worker: a destination or connection it has no settings for */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": "the HYDROLIX destination is not configured on the worker"
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description The source could not be reached or failed to answer (details only in the worker log) */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": "the SINGLESTORE source cannot be reached or refused the worker's login"
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No worker answered in time */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "error": "no worker answered; check that a worker is running on the task queue and try again"
-                         *     }
-                         */
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/migrations/plan": {
         parameters: {
             query?: never;
@@ -348,6 +61,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                401: components["responses"]["Status401"];
+                403: components["responses"]["Status403"];
                 /** @description The source table does not exist */
                 404: {
                     headers: {
@@ -417,6 +132,8 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                429: components["responses"]["Status429"];
+                500: components["responses"]["Status500"];
                 /** @description A source or destination could not be reached or failed to answer (details only in the worker log) */
                 502: {
                     headers: {
@@ -2042,6 +1759,305 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Connectors: types, roles, capabilities, config schemas, and what the worker has configured
+         * @description Definitions come from the API itself; `worker` comes from a worker (a short workflow), or is null when none answered within 5 s.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every connector */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Connectors"];
+                    };
+                };
+                401: components["responses"]["Status401"];
+                403: components["responses"]["Status403"];
+                429: components["responses"]["Status429"];
+                500: components["responses"]["Status500"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sources/{type}/tables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A source's tables with row estimates
+         * @description One bounded page, by name; estimates come from the source's statistics (information_schema.TABLES.TABLE_ROWS, pg_class.reltuples).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A named connection on the worker (default: the default one) */
+                    connection?: string;
+                    /** @description Database (SingleStore) or schema (PostgreSQL); default: the connection's own (SingleStore), all (PostgreSQL) */
+                    schema?: string;
+                    /** @description Substring of the table name, any case */
+                    search?: string;
+                    /** @description Tables in the answer (default 100, at most 500) */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description A source connector type */
+                    type: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Tables */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SourceTables"];
+                    };
+                };
+                /** @description Invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": "invalid catalog request",
+                         *       "fields": [
+                         *         {
+                         *           "path": "limit",
+                         *           "message": "Too big: expected number to be <=500"
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Status401"];
+                403: components["responses"]["Status403"];
+                /** @description Unknown source type, or the table was not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": "table sales_dat of the SINGLESTORE source: table not found"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not possible with this worker: a destination or connection it has no settings for */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": "the HYDROLIX destination is not configured on the worker"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                429: components["responses"]["Status429"];
+                500: components["responses"]["Status500"];
+                /** @description The source could not be reached or failed to answer (details only in the worker log) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": "the SINGLESTORE source cannot be reached or refused the worker's login"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No worker answered in time */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": "no worker answered; check that a worker is running on the task queue and try again"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sources/{type}/tables/{table}/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A table's columns, and the type each gets at a destination */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Show the type each column gets at this destination */
+                    destination_type?: string;
+                    /** @description A named connection on the worker (default: the default one) */
+                    connection?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description A source connector type */
+                    type: string;
+                    table: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Columns */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SourceColumns"];
+                    };
+                };
+                /** @description Invalid parameter */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": "invalid catalog request",
+                         *       "fields": [
+                         *         {
+                         *           "path": "destination_type",
+                         *           "message": "unknown destination connector \"PG\"; known: HYDROLIX, POSTGRES"
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                401: components["responses"]["Status401"];
+                403: components["responses"]["Status403"];
+                /** @description Unknown source type, or the table was not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": "table sales_dat of the SINGLESTORE source: table not found"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not possible with this worker: a destination or connection it has no settings for */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": "the HYDROLIX destination is not configured on the worker"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                429: components["responses"]["Status429"];
+                500: components["responses"]["Status500"];
+                /** @description The source could not be reached or failed to answer (details only in the worker log) */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": "the SINGLESTORE source cannot be reached or refused the worker's login"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No worker answered in time */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "error": "no worker answered; check that a worker is running on the task queue and try again"
+                         *     }
+                         */
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2374,215 +2390,104 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @example {
-         *       "worker_answered": true,
-         *       "connectors": [
-         *         {
-         *           "type": "POSTGRES",
-         *           "title": "PostgreSQL",
-         *           "roles": [
-         *             "source",
-         *             "destination"
-         *           ],
-         *           "env_prefix": "POSTGRES",
-         *           "capabilities": {
-         *             "source": {
-         *               "query": true,
-         *               "incremental": true
-         *             },
-         *             "destination": {
-         *               "write_modes": [
-         *                 "append",
-         *                 "upsert",
-         *                 "replace"
-         *               ],
-         *               "upsert_in_place": true,
-         *               "atomic_replace": true,
-         *               "column_mapping": true
-         *             }
-         *           },
-         *           "config_schemas": {
-         *             "source": {
-         *               "type": "object"
-         *             },
-         *             "destination": {
-         *               "type": "object"
-         *             }
-         *           },
-         *           "casts": [
-         *             "text",
-         *             "varchar(n)",
-         *             "bigint",
-         *             "numeric(p,s)",
-         *             "boolean",
-         *             "date",
-         *             "timestamptz",
-         *             "jsonb",
-         *             "bytea"
-         *           ],
-         *           "worker": {
-         *             "source": {
-         *               "configured": true,
-         *               "connections": [
-         *                 "eu"
-         *               ]
-         *             },
-         *             "destination": {
-         *               "configured": true,
-         *               "connections": []
-         *             }
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        Connectors: {
-            connectors: components["schemas"]["Connector"][];
-            worker_answered: boolean;
+        /** SINGLESTORE source_config */
+        SinglestoreSourceConfig: {
+            /** @description Which configured connection of this type to use (`<PREFIX>_URL_<CONNECTION>` on the worker); default: `<PREFIX>_URL` */
+            connection?: string;
+            /**
+             * @description Source table (in the connection database or search path)
+             * @example sales_data
+             */
+            table?: string;
+            /**
+             * @description One read-only SELECT (or WITH … SELECT) whose rows are copied; checked before anything starts
+             * @example SELECT * FROM sales_data WHERE date >= '2024-01-01'
+             */
+            query?: string;
+            /** @description Key column(s) to page a query (or a table without a primary key) by */
+            order_by?: string | string[];
         };
-        Connector: {
-            type: string;
-            title: string;
-            roles: ("source" | "destination")[];
-            /** @description Prefix of its worker settings, e.g. SINGLESTORE_URL */
-            env_prefix: string;
-            capabilities: {
-                source?: {
-                    /** @description source_config.query accepted */
-                    query: boolean;
-                    /** @description options.mode incremental accepted */
-                    incremental: boolean;
-                };
-                destination?: {
-                    /** @description destination_config.write_mode values; the first is the default of a full copy */
-                    write_modes: string[];
-                    /** @description upsert replaces rows (false: appends versions, append-only stores) */
-                    upsert_in_place: boolean;
-                    /** @description replace loads a staging table and swaps it in */
-                    atomic_replace: boolean;
-                    /** @description destination_config.columns accepted */
-                    column_mapping: boolean;
-                };
-            };
-            /** @description JSON Schema of source_config / destination_config for this type */
-            config_schemas: {
-                source?: {
-                    [key: string]: unknown;
-                };
-                destination?: {
-                    [key: string]: unknown;
-                };
-            };
-            /** @description Casts destination_config.columns[].cast may name (destinations; null when the worker did not say) */
-            casts: string[] | null;
-            /** @description What the worker has configured; null when no worker answered within 5 s */
-            worker: {
-                source?: {
-                    /** @description The worker's environment holds this role's settings (nothing is connected to find out) */
-                    configured: boolean;
-                    /** @description Named connections configured besides the default (`<PREFIX>_URL_<NAME>`), lower-case: pass one as `connection` */
-                    connections: string[];
-                };
-                destination?: {
-                    /** @description The worker's environment holds this role's settings (nothing is connected to find out) */
-                    configured: boolean;
-                    /** @description Named connections configured besides the default (`<PREFIX>_URL_<NAME>`), lower-case: pass one as `connection` */
-                    connections: string[];
-                };
-            } | null;
+        /** POSTGRES source_config */
+        PostgresSourceConfig: {
+            /** @description Which configured connection of this type to use (`<PREFIX>_URL_<CONNECTION>` on the worker); default: `<PREFIX>_URL` */
+            connection?: string;
+            /**
+             * @description Source table (in the connection database or search path)
+             * @example sales_data
+             */
+            table?: string;
+            /**
+             * @description One read-only SELECT (or WITH … SELECT) whose rows are copied; checked before anything starts
+             * @example SELECT * FROM sales_data WHERE date >= '2024-01-01'
+             */
+            query?: string;
+            /** @description Key column(s) to page a query (or a table without a primary key) by */
+            order_by?: string | string[];
         };
-        /**
-         * @example {
-         *       "tables": [
-         *         {
-         *           "name": "sales_data",
-         *           "schema": "test",
-         *           "rows_estimate": 998726
-         *         }
-         *       ],
-         *       "truncated": false
-         *     }
-         */
-        SourceTables: {
-            tables: {
-                name: string;
-                schema: string;
-                /** @description From the source's statistics: cheap, possibly off; null when it keeps none */
-                rows_estimate: number | null;
-            }[];
-            /** @description More tables match than `limit`: narrow with `search` or `schema` */
-            truncated: boolean;
-        };
-        /**
-         * @example {
-         *       "error": "invalid migration request",
-         *       "fields": [
-         *         {
-         *           "path": "source_config.table",
-         *           "message": "give a table, a query, or both"
-         *         }
-         *       ]
-         *     }
-         */
-        Error: {
-            /** @description What went wrong, for people; never a database error detail, credential or host */
-            error: string;
-            /** @description On 400 (and 415): one entry per field at fault */
-            fields?: components["schemas"]["FieldError"][];
-        };
-        FieldError: {
-            /** @description Dotted path of the field (`(body)` for the body itself, `(content-type)` for the header) */
-            path: string;
-            message: string;
-        };
-        /**
-         * @example {
-         *       "table": "sales_data",
-         *       "key": [
-         *         "id"
-         *       ],
-         *       "key_source": "primary",
-         *       "destination_type": "POSTGRES",
-         *       "columns": [
-         *         {
-         *           "name": "id",
-         *           "source_type": "bigint(20) unsigned",
-         *           "nullable": false,
-         *           "key": true,
-         *           "destination_type": "numeric(20,0)",
-         *           "warnings": []
-         *         },
-         *         {
-         *           "name": "attrs",
-         *           "source_type": "longtext",
-         *           "nullable": true,
-         *           "key": false,
-         *           "destination_type": "jsonb",
-         *           "warnings": [
-         *             "column attrs becomes jsonb: whitespace and key order are normalised, duplicate keys keep the last"
-         *           ]
-         *         }
-         *       ]
-         *     }
-         */
-        SourceColumns: {
+        /** POSTGRES destination_config */
+        PostgresDestinationConfig: {
+            /** @description Which configured connection of this type to use (`<PREFIX>_URL_<CONNECTION>` on the worker); default: `<PREFIX>_URL` */
+            connection?: string;
+            /**
+             * @description Destination table; created when missing
+             * @example sales_history
+             */
             table: string;
-            /** @description The ordering key reads page on (primary key, else a unique non-null key) */
-            key: string[];
-            /** @enum {string} */
-            key_source: "primary" | "unique" | "user";
-            destination_type: string | null;
-            columns: {
-                name: string;
-                source_type: string;
-                nullable: boolean;
-                key: boolean;
-                /** @description As the destination spells it (null without destination_type) */
-                destination_type: string | null;
-                /** @description Lossy conversions and other fidelity notes */
-                warnings: string[];
-            }[];
+            /** @description Destination schema (default: public) */
+            schema?: string;
+            /**
+             * @description append (default for full copies), upsert on the key (default for incremental), or replace (load a new table, swap it in at the end)
+             * @enum {string}
+             */
+            write_mode?: "append" | "upsert" | "replace";
+            /**
+             * @description TINYINT(1) as boolean (default; a value other than 0/1 fails the run) or smallint (every value kept)
+             * @enum {string}
+             */
+            boolean_as?: "boolean" | "smallint";
+            /** @description replace/upsert into an existing table Epic Shelter did not create: refused unless true */
+            overwrite_existing?: boolean;
+            /** @description Per source column: rename, cast or skip. Columns not listed are copied as they are. */
+            columns?: {
+                [key: string]: {
+                    /** @description Destination column name (default: the source name) */
+                    name?: string;
+                    /** @description Destination type to cast to; the plan lists the casts a destination supports */
+                    cast?: string;
+                    /** @description Leave this column out of the destination */
+                    skip?: boolean;
+                };
+            };
+        };
+        /** HYDROLIX destination_config */
+        HydrolixDestinationConfig: {
+            /** @description Which configured connection of this type to use (`<PREFIX>_URL_<CONNECTION>` on the worker); default: `<PREFIX>_URL` */
+            connection?: string;
+            /**
+             * @description Destination table; created with its transform when missing
+             * @example sales_history
+             */
+            table: string;
+            /** @description Destination project (default: HYDROLIX_PROJECT on the worker, else epic_shelter) */
+            project?: string;
+            /** @description The table's primary timestamp (default: the first NOT NULL date/time column) */
+            timestamp_column?: string;
+            /**
+             * @description append (default for full copies), upsert on the key (default for incremental), or replace (load a new table, swap it in at the end)
+             * @enum {string}
+             */
+            write_mode?: "append" | "upsert";
+            /** @description Per source column: rename, cast or skip. Columns not listed are copied as they are. */
+            columns?: {
+                [key: string]: {
+                    /** @description Destination column name (default: the source name) */
+                    name?: string;
+                    /** @description Destination type to cast to; the plan lists the casts a destination supports */
+                    cast?: string;
+                    /** @description Leave this column out of the destination */
+                    skip?: boolean;
+                };
+            };
         };
         /**
          * @example {
@@ -2739,6 +2644,28 @@ export interface components {
         };
         /**
          * @example {
+         *       "error": "invalid migration request",
+         *       "fields": [
+         *         {
+         *           "path": "source_config.table",
+         *           "message": "give a table, a query, or both"
+         *         }
+         *       ]
+         *     }
+         */
+        Error: {
+            /** @description What went wrong, for people; never a database error detail, credential or host */
+            error: string;
+            /** @description On 400 (and 415): one entry per field at fault */
+            fields?: components["schemas"]["FieldError"][];
+        };
+        FieldError: {
+            /** @description Dotted path of the field (`(body)` for the body itself, `(content-type)` for the header) */
+            path: string;
+            message: string;
+        };
+        /**
+         * @example {
          *       "name": "Monthly Sales Migration",
          *       "source_type": "SINGLESTORE",
          *       "source_config": {
@@ -2800,105 +2727,6 @@ export interface components {
                 lookback?: string | number;
                 /** @description incremental: the last run's boundary_fingerprints, passed back unchanged with its high_water_mark */
                 boundary_fingerprints?: string;
-            };
-        };
-        /** @description SINGLESTORE source_config */
-        SinglestoreSourceConfig: {
-            /** @description Which configured connection of this type to use (`<PREFIX>_URL_<CONNECTION>` on the worker); default: `<PREFIX>_URL` */
-            connection?: string;
-            /**
-             * @description Source table (in the connection database or search path)
-             * @example sales_data
-             */
-            table?: string;
-            /**
-             * @description One read-only SELECT (or WITH … SELECT) whose rows are copied; checked before anything starts
-             * @example SELECT * FROM sales_data WHERE date >= '2024-01-01'
-             */
-            query?: string;
-            /** @description Key column(s) to page a query (or a table without a primary key) by */
-            order_by?: string | string[];
-        };
-        /** @description POSTGRES source_config */
-        PostgresSourceConfig: {
-            /** @description Which configured connection of this type to use (`<PREFIX>_URL_<CONNECTION>` on the worker); default: `<PREFIX>_URL` */
-            connection?: string;
-            /**
-             * @description Source table (in the connection database or search path)
-             * @example sales_data
-             */
-            table?: string;
-            /**
-             * @description One read-only SELECT (or WITH … SELECT) whose rows are copied; checked before anything starts
-             * @example SELECT * FROM sales_data WHERE date >= '2024-01-01'
-             */
-            query?: string;
-            /** @description Key column(s) to page a query (or a table without a primary key) by */
-            order_by?: string | string[];
-        };
-        /** @description POSTGRES destination_config */
-        PostgresDestinationConfig: {
-            /** @description Which configured connection of this type to use (`<PREFIX>_URL_<CONNECTION>` on the worker); default: `<PREFIX>_URL` */
-            connection?: string;
-            /**
-             * @description Destination table; created when missing
-             * @example sales_history
-             */
-            table: string;
-            /** @description Destination schema (default: public) */
-            schema?: string;
-            /**
-             * @description append (default for full copies), upsert on the key (default for incremental), or replace (load a new table, swap it in at the end)
-             * @enum {string}
-             */
-            write_mode?: "append" | "upsert" | "replace";
-            /**
-             * @description TINYINT(1) as boolean (default; a value other than 0/1 fails the run) or smallint (every value kept)
-             * @enum {string}
-             */
-            boolean_as?: "boolean" | "smallint";
-            /** @description replace/upsert into an existing table Epic Shelter did not create: refused unless true */
-            overwrite_existing?: boolean;
-            /** @description Per source column: rename, cast or skip. Columns not listed are copied as they are. */
-            columns?: {
-                [key: string]: {
-                    /** @description Destination column name (default: the source name) */
-                    name?: string;
-                    /** @description Destination type to cast to; the plan lists the casts a destination supports */
-                    cast?: string;
-                    /** @description Leave this column out of the destination */
-                    skip?: boolean;
-                };
-            };
-        };
-        /** @description HYDROLIX destination_config */
-        HydrolixDestinationConfig: {
-            /** @description Which configured connection of this type to use (`<PREFIX>_URL_<CONNECTION>` on the worker); default: `<PREFIX>_URL` */
-            connection?: string;
-            /**
-             * @description Destination table; created with its transform when missing
-             * @example sales_history
-             */
-            table: string;
-            /** @description Destination project (default: HYDROLIX_PROJECT on the worker, else epic_shelter) */
-            project?: string;
-            /** @description The table's primary timestamp (default: the first NOT NULL date/time column) */
-            timestamp_column?: string;
-            /**
-             * @description append (default for full copies), upsert on the key (default for incremental), or replace (load a new table, swap it in at the end)
-             * @enum {string}
-             */
-            write_mode?: "append" | "upsert";
-            /** @description Per source column: rename, cast or skip. Columns not listed are copied as they are. */
-            columns?: {
-                [key: string]: {
-                    /** @description Destination column name (default: the source name) */
-                    name?: string;
-                    /** @description Destination type to cast to; the plan lists the casts a destination supports */
-                    cast?: string;
-                    /** @description Leave this column out of the destination */
-                    skip?: boolean;
-                };
             };
         };
         /**
@@ -3467,6 +3295,194 @@ export interface components {
             description?: string | null;
             migration?: components["schemas"]["CreateMigrationRequest"];
         };
+        /**
+         * @example {
+         *       "worker_answered": true,
+         *       "connectors": [
+         *         {
+         *           "type": "POSTGRES",
+         *           "title": "PostgreSQL",
+         *           "roles": [
+         *             "source",
+         *             "destination"
+         *           ],
+         *           "env_prefix": "POSTGRES",
+         *           "capabilities": {
+         *             "source": {
+         *               "query": true,
+         *               "incremental": true
+         *             },
+         *             "destination": {
+         *               "write_modes": [
+         *                 "append",
+         *                 "upsert",
+         *                 "replace"
+         *               ],
+         *               "upsert_in_place": true,
+         *               "atomic_replace": true,
+         *               "column_mapping": true
+         *             }
+         *           },
+         *           "config_schemas": {
+         *             "source": {
+         *               "type": "object"
+         *             },
+         *             "destination": {
+         *               "type": "object"
+         *             }
+         *           },
+         *           "casts": [
+         *             "text",
+         *             "varchar(n)",
+         *             "bigint",
+         *             "numeric(p,s)",
+         *             "boolean",
+         *             "date",
+         *             "timestamptz",
+         *             "jsonb",
+         *             "bytea"
+         *           ],
+         *           "worker": {
+         *             "source": {
+         *               "configured": true,
+         *               "connections": [
+         *                 "eu"
+         *               ]
+         *             },
+         *             "destination": {
+         *               "configured": true,
+         *               "connections": []
+         *             }
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        Connectors: {
+            connectors: components["schemas"]["Connector"][];
+            worker_answered: boolean;
+        };
+        Connector: {
+            type: string;
+            title: string;
+            roles: ("source" | "destination")[];
+            /** @description Prefix of its worker settings, e.g. SINGLESTORE_URL */
+            env_prefix: string;
+            capabilities: {
+                source?: {
+                    /** @description source_config.query accepted */
+                    query: boolean;
+                    /** @description options.mode incremental accepted */
+                    incremental: boolean;
+                };
+                destination?: {
+                    /** @description destination_config.write_mode values; the first is the default of a full copy */
+                    write_modes: string[];
+                    /** @description upsert replaces rows (false: appends versions, append-only stores) */
+                    upsert_in_place: boolean;
+                    /** @description replace loads a staging table and swaps it in */
+                    atomic_replace: boolean;
+                    /** @description destination_config.columns accepted */
+                    column_mapping: boolean;
+                };
+            };
+            /** @description JSON Schema of source_config / destination_config for this type */
+            config_schemas: {
+                source?: {
+                    [key: string]: unknown;
+                };
+                destination?: {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description Casts destination_config.columns[].cast may name (destinations; null when the worker did not say) */
+            casts: string[] | null;
+            /** @description What the worker has configured; null when no worker answered within 5 s */
+            worker: {
+                source?: {
+                    /** @description The worker's environment holds this role's settings (nothing is connected to find out) */
+                    configured: boolean;
+                    /** @description Named connections configured besides the default (`<PREFIX>_URL_<NAME>`), lower-case: pass one as `connection` */
+                    connections: string[];
+                };
+                destination?: {
+                    /** @description The worker's environment holds this role's settings (nothing is connected to find out) */
+                    configured: boolean;
+                    /** @description Named connections configured besides the default (`<PREFIX>_URL_<NAME>`), lower-case: pass one as `connection` */
+                    connections: string[];
+                };
+            } | null;
+        };
+        /**
+         * @example {
+         *       "tables": [
+         *         {
+         *           "name": "sales_data",
+         *           "schema": "test",
+         *           "rows_estimate": 998726
+         *         }
+         *       ],
+         *       "truncated": false
+         *     }
+         */
+        SourceTables: {
+            tables: {
+                name: string;
+                schema: string;
+                /** @description From the source's statistics: cheap, possibly off; null when it keeps none */
+                rows_estimate: number | null;
+            }[];
+            /** @description More tables match than `limit`: narrow with `search` or `schema` */
+            truncated: boolean;
+        };
+        /**
+         * @example {
+         *       "table": "sales_data",
+         *       "key": [
+         *         "id"
+         *       ],
+         *       "key_source": "primary",
+         *       "destination_type": "POSTGRES",
+         *       "columns": [
+         *         {
+         *           "name": "id",
+         *           "source_type": "bigint(20) unsigned",
+         *           "nullable": false,
+         *           "key": true,
+         *           "destination_type": "numeric(20,0)",
+         *           "warnings": []
+         *         },
+         *         {
+         *           "name": "attrs",
+         *           "source_type": "longtext",
+         *           "nullable": true,
+         *           "key": false,
+         *           "destination_type": "jsonb",
+         *           "warnings": [
+         *             "column attrs becomes jsonb: whitespace and key order are normalised, duplicate keys keep the last"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        SourceColumns: {
+            table: string;
+            /** @description The ordering key reads page on (primary key, else a unique non-null key) */
+            key: string[];
+            /** @enum {string} */
+            key_source: "primary" | "unique" | "user";
+            destination_type: string | null;
+            columns: {
+                name: string;
+                source_type: string;
+                nullable: boolean;
+                key: boolean;
+                /** @description As the destination spells it (null without destination_type) */
+                destination_type: string | null;
+                /** @description Lossy conversions and other fidelity notes */
+                warnings: string[];
+            }[];
+        };
     };
     responses: {
         /** @description No valid bearer token (only when API_TOKENS/API_READ_TOKENS are set) */
@@ -3494,6 +3510,41 @@ export interface components {
                 /**
                  * @example {
                  *       "error": "this token is read-only: POST needs a token from API_TOKENS"
+                 *     }
+                 */
+                "application/json": Record<string, never>;
+            };
+        };
+        /** @description Body larger than 1 MiB; the connection is closed after the answer (`Connection: close`) */
+        Status413: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "request body larger than 1048576 bytes",
+                 *       "fields": []
+                 *     }
+                 */
+                "application/json": Record<string, never>;
+            };
+        };
+        /** @description A body that is not `application/json` */
+        Status415: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "unsupported media type: send Content-Type: application/json",
+                 *       "fields": [
+                 *         {
+                 *           "path": "(content-type)",
+                 *           "message": "expected application/json, got \"text/plain\""
+                 *         }
+                 *       ]
                  *     }
                  */
                 "application/json": Record<string, never>;
@@ -3532,18 +3583,14 @@ export interface components {
     headers: never;
     pathItems: never;
 }
-export type SchemaConnectors = components['schemas']['Connectors'];
-export type SchemaConnector = components['schemas']['Connector'];
-export type SchemaSourceTables = components['schemas']['SourceTables'];
-export type SchemaError = components['schemas']['Error'];
-export type SchemaFieldError = components['schemas']['FieldError'];
-export type SchemaSourceColumns = components['schemas']['SourceColumns'];
-export type SchemaMigrationPlan = components['schemas']['MigrationPlan'];
-export type SchemaCreateMigrationRequest = components['schemas']['CreateMigrationRequest'];
 export type SchemaSinglestoreSourceConfig = components['schemas']['SinglestoreSourceConfig'];
 export type SchemaPostgresSourceConfig = components['schemas']['PostgresSourceConfig'];
 export type SchemaPostgresDestinationConfig = components['schemas']['PostgresDestinationConfig'];
 export type SchemaHydrolixDestinationConfig = components['schemas']['HydrolixDestinationConfig'];
+export type SchemaMigrationPlan = components['schemas']['MigrationPlan'];
+export type SchemaError = components['schemas']['Error'];
+export type SchemaFieldError = components['schemas']['FieldError'];
+export type SchemaCreateMigrationRequest = components['schemas']['CreateMigrationRequest'];
 export type SchemaMigration = components['schemas']['Migration'];
 export type SchemaMigrationList = components['schemas']['MigrationList'];
 export type SchemaSchedule = components['schemas']['Schedule'];
@@ -3556,8 +3603,14 @@ export type SchemaTemplate = components['schemas']['Template'];
 export type SchemaCreateTemplateRequest = components['schemas']['CreateTemplateRequest'];
 export type SchemaTemplateList = components['schemas']['TemplateList'];
 export type SchemaUpdateTemplateRequest = components['schemas']['UpdateTemplateRequest'];
+export type SchemaConnectors = components['schemas']['Connectors'];
+export type SchemaConnector = components['schemas']['Connector'];
+export type SchemaSourceTables = components['schemas']['SourceTables'];
+export type SchemaSourceColumns = components['schemas']['SourceColumns'];
 export type ResponseStatus401 = components['responses']['Status401'];
 export type ResponseStatus403 = components['responses']['Status403'];
+export type ResponseStatus413 = components['responses']['Status413'];
+export type ResponseStatus415 = components['responses']['Status415'];
 export type ResponseStatus429 = components['responses']['Status429'];
 export type ResponseStatus500 = components['responses']['Status500'];
 export type $defs = Record<string, never>;
