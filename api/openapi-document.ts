@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { ApiEnv } from './middleware/env';
-import { BEARER_AUTH, COMMON_RESPONSES } from './openapi';
+import { BEARER_AUTH, BODY_RESPONSES, COMMON_RESPONSES } from './openapi';
 import { connectorConfigSchemas } from './schemas';
 
 type Document = ReturnType<OpenAPIHono['getOpenAPI31Document']>;
@@ -41,7 +41,11 @@ export function registerDocumentComponents(app: OpenAPIHono<ApiEnv>): void {
     scheme: 'bearer',
     description: 'A token from API_TOKENS (full access) or API_READ_TOKENS (GET only)',
   });
-  for (const [name, schema] of Object.entries(connectorConfigSchemas())) app.openAPIRegistry.register(name, schema);
+  // As JSON Schema from zod itself: the connectors build their schemas without the OpenAPI extension of zod.
+  for (const [name, schema] of Object.entries(connectorConfigSchemas())) {
+    const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+    app.openAPIRegistry.registerComponent('schemas', name, json as never);
+  }
 }
 
 /** The document: generated once (the routes do not change after the app is built). */
@@ -64,17 +68,17 @@ function build(app: OpenAPIHono<ApiEnv>): Document {
   });
   doc.components ??= {};
   doc.components.responses = { ...doc.components.responses };
-  for (const [status, response] of Object.entries(COMMON_RESPONSES)) doc.components.responses[`Status${status}`] = response as never;
+  for (const [status, response] of Object.entries({ ...COMMON_RESPONSES, ...BODY_RESPONSES })) doc.components.responses[`Status${status}`] = response as never;
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     if (!path.startsWith('/api/') && path !== '/api') continue;
     for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const) {
       const op = item[method];
       if (!op) continue;
       op.security = [{ [BEARER_AUTH]: [] }];
-      for (const status of Object.keys(COMMON_RESPONSES)) {
-        op.responses ??= {};
-        op.responses[status] ??= { $ref: `#/components/responses/Status${status}` };
-      }
+      // Body routes also meet the body middleware (413, 415).
+      const statuses = Object.keys(op.requestBody ? { ...COMMON_RESPONSES, ...BODY_RESPONSES } : COMMON_RESPONSES);
+      op.responses ??= {};
+      for (const status of statuses) op.responses[status] ??= { $ref: `#/components/responses/Status${status}` };
     }
   }
   return doc;

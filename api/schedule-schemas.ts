@@ -4,7 +4,8 @@
  * `POST /api/migrations`, checked by the same functions; its errors carry a `migration.` prefix.
  */
 import type { CalendarSpec, DayOfWeek, LooseRange, Month, ScheduleSpec } from '@temporalio/client';
-import { z } from 'zod';
+// zod from @hono/zod-openapi: the same zod, with .openapi() on every schema made here (routers call it).
+import { z } from '@hono/zod-openapi';
 import { createMigrationSchema, MIGRATION_STATUSES, type Validated, fieldErrors } from './schemas';
 
 // ---- durations: "90s", "30m", "1h", "1d", "1h30m" (units d, h, m, s, largest first, each at most once) ----

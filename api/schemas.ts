@@ -4,7 +4,8 @@
  * source_config/destination_config, query checks) come from the registered connector
  * definitions, so adding a connector changes nothing here.
  */
-import { z } from 'zod';
+// zod from @hono/zod-openapi: the same zod, with .openapi() on every schema made here (routers call it).
+import { z } from '@hono/zod-openapi';
 import type { ColumnMapping } from '../connectors/column-mapping';
 import { MAX_QUERY_CHARS, identifier } from '../connectors/config-fields';
 import type { WriteMode } from '../connectors/connector-definition';
