@@ -142,23 +142,10 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
 
     /**
      * After every chunk landed: builds what the destination deferred for the load (PostgreSQL: the
-     * primary key, which can take minutes on a big table; withHeartbeat beats every 5 s meanwhile).
-     * Idempotent; returns notes for the status. Kept, as tallySource is, for runs started before
-     * finishAndTallyDestination and planning tallies (patched in workflows/migration.ts): an
-     * upgraded worker still serves their next step.
-     */
-    async finishDestinationTable({ destination, schema }: FinishTableInput): Promise<string[]> {
-      return withHeartbeat(async () => {
-        const dst = await connectors.destination(destination.type, destination.spec.connection);
-        const m = mapColumns(schema, destination.spec, dst.typing);
-        return (await dst.finishTable?.(m.spec, m.write))?.notes ?? [];
-      });
-    },
-
-    /**
-     * finishDestinationTable, plus the destination half of verification taken while it finishes
-     * (PostgreSQL: counted during the key build, 1M rows: ~0.25 s off the run). `tally` is null
-     * when the destination cannot give an exact one now; verifyCounts then counts.
+     * primary key, which can take minutes on a big table; withHeartbeat beats every 5 s meanwhile),
+     * and takes the destination half of verification while it does (PostgreSQL: counted during the
+     * key build, 1M rows: ~0.25 s off the run). Idempotent. `tally` is null when the destination
+     * cannot give an exact one now; verifyCounts then counts.
      */
     async finishAndTallyDestination({ destination, schema }: FinishTableInput): Promise<FinishedTable> {
       return withHeartbeat(async () => {
@@ -171,16 +158,11 @@ export function setupActivities(connectors: ConnectorCache, sleep = (ms: number)
     /**
      * The window an incremental run copies (workflows/incremental.ts): from the last mark minus
      * the lookback, inclusive, up to the greatest cursor value present now (never below the
-     * mark), and where the rows fingerprinted for the next run begin. Windows recorded before
-     * `inclusive` started strictly after the mark.
+     * mark), and where the rows fingerprinted for the next run begin.
      */
-    async incrementalWindow({ source, schema, column, after, inclusive, lookback }: WindowInput): Promise<IncrementalWindow> {
+    async incrementalWindow({ source, schema, column, after, lookback }: WindowInput): Promise<IncrementalWindow> {
       return withHeartbeat(async () => {
         const src = await connectors.source(source.type, source.spec.connection);
-        if (!inclusive) {
-          const upTo = await src.maxValue({ ...source.spec, window: { column, after, upTo: null } }, schema, column);
-          return { column, after, upTo: upTo ?? after };
-        }
         const col = schema.columns.find((c) => c.name === column);
         if (!col) throw new PermanentError(`options.cursor_column ${column} is not a column of the source rows`);
         const from = after === null ? null : stepBack(col, after, lookback);
