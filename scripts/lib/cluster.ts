@@ -25,8 +25,6 @@ export interface ClusterOptions {
   /** How long closed runs stay visible (default 7 days). */
   retentionDays?: number;
   tls?: ClusterTls;
-  /** Where the servers' output goes: their log files in dataDir (default), or this terminal. */
-  output?: 'files' | 'inherit';
   log?: (msg: string) => void;
 }
 
@@ -45,12 +43,12 @@ export interface Cluster {
 
 const SERVER_ENV = 'cluster';
 
+/** Owner-only: the server's configuration holds the PostgreSQL password. */
 function writeJson(file: string, value: unknown): void {
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
 }
 
-function spawnLogged(bin: string, args: string[], logFile: string, output: 'files' | 'inherit'): ChildProcess {
-  if (output === 'inherit') return spawn(bin, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+function spawnLogged(bin: string, args: string[], logFile: string): ChildProcess {
   const fd = openSync(logFile, 'a');
   try {
     return spawn(bin, args, { stdio: ['ignore', fd, fd] });
@@ -77,7 +75,7 @@ function lastError(logFile: string): string {
       if (m) return `; last error in ${logFile}: ${m[2]}${m[3] ? `: ${m[3]}` : ''}`;
     }
   } catch {
-    /* no log file (output went to the terminal) */
+    /* no log file yet */
   }
   return '';
 }
@@ -87,7 +85,7 @@ async function until<T>(what: string, child: ChildProcess, timeoutMs: number, ch
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${what}: the server exited (code ${child.exitCode ?? child.signalCode})${lastError(logFile)}`);
+      throw new Error(`${what}: it exited (code ${child.exitCode ?? child.signalCode})${lastError(logFile)}`);
     }
     try {
       return await check();
@@ -125,7 +123,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const log = opts.log ?? (() => undefined);
   const ip = opts.ip ?? '127.0.0.1';
   const namespace = opts.namespace ?? 'default';
-  const output = opts.output ?? 'files';
   const bins = ensureClusterBinaries(log);
   const dataDir = resolve(opts.dataDir);
 
@@ -139,7 +136,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   writeJson(join(configDir, `${SERVER_ENV}.yaml`), serverConfig({ ip, ports: opts.ports, postgres: opts.postgres, databases: opts.databases, dynamicConfigFile, tls: opts.tls }));
 
   const logs: Cluster['logs'] = { server: join(dataDir, 'server.log') };
-  const server = spawnLogged(bins.server, ['--root', dataDir, '--config', 'config', '--env', SERVER_ENV, '--allow-no-auth', 'start'], logs.server, output);
+  const server = spawnLogged(bins.server, ['--root', dataDir, '--config', 'config', '--env', SERVER_ENV, '--allow-no-auth', 'start'], logs.server);
   let ui: ChildProcess | undefined;
   const stop = async () => {
     await stopChild(ui);
@@ -174,8 +171,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       mkdirSync(join(uiRoot, 'config'), { recursive: true });
       writeJson(join(uiRoot, 'config', `${SERVER_ENV}.yaml`), uiConfig({ ip, port: opts.ports.ui, frontend: address, namespace, tls: opts.tls }));
       logs.ui = join(dataDir, 'ui.log');
-      ui = spawnLogged(bins.uiServer, ['--root', uiRoot, '--config', 'config', '--env', SERVER_ENV, 'start'], logs.ui, output);
-      await waitForPort(ip, opts.ports.ui, 60_000);
+      ui = spawnLogged(bins.uiServer, ['--root', uiRoot, '--config', 'config', '--env', SERVER_ENV, 'start'], logs.ui);
+      const uiPort = opts.ports.ui;
+      await until('waiting for the Web UI server', ui, 60_000, () => waitForPort(ip, uiPort, 500), logs.ui);
       uiUrl = `http://${ip === '0.0.0.0' ? '127.0.0.1' : ip}:${opts.ports.ui}`;
     }
     return { address, namespace, uiUrl, connectOptions, server, ui, logs, stop };
