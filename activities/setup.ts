@@ -1,5 +1,5 @@
 /** The steps around the copy: check both ends, read the schema, plan ranges, create the table; finish it and verify after. */
-import type { DestinationSpec, SourceSpec, TableSchema } from '../connectors/types';
+import type { SourceSpec, TableSchema } from '../connectors/types';
 import { compareTallies } from '../workflows/types';
 import type {
   ChunkPlan,
