@@ -172,6 +172,19 @@ describe('POST /api/migrations/plan', () => {
     }
   });
 
+  it('plans an incremental window, counted, with a renamed cursor, and refuses skipping the cursor', { timeout: 60_000 }, async () => {
+    const options = { mode: 'incremental', cursor_column: 'created', chunk_rows: 500 };
+    const res = await api(stack.app, 'POST', '/api/migrations/plan', body({ table: uniqueName('cm_plan_pg'), columns: { created: { name: 'changed_at' } } }, { options }));
+    expect(res.status).toBe(200);
+    expect(res.body.incremental).toEqual({ cursor_column: 'created', from: null, up_to: '2024-05-06 07:08:09' });
+    // A window has no statistics: its rows are counted.
+    expect(res.body).toMatchObject({ rows_from: 'count', rows_estimate: ROWS });
+    expect(res.body.columns.find((c: { source_name: string }) => c.source_name === 'created').destination_name).toBe('changed_at');
+    const skipped = await api(stack.app, 'POST', '/api/migrations/plan', body({ table: uniqueName('cm_plan_pg'), columns: { created: { skip: true } } }, { options }));
+    expect(skipped.status).toBe(422);
+    expect(skipped.body.fields).toEqual([{ path: 'destination_config.columns.created', message: expect.stringMatching(/created is the cursor column and cannot be skipped/) }]);
+  });
+
   it('names a missing source table without the database\'s own error text', { timeout: 60_000 }, async () => {
     const res = await api(stack.app, 'POST', '/api/migrations/plan', { ...body({ table: uniqueName('cm_plan_pg') }), source_config: { table: 'cm_no_such_table' } });
     expect(res.status).toBe(404);
