@@ -122,7 +122,10 @@ export type DestinationConfig = {
 
 /** The component name of a connector's config schema in the OpenAPI document. */
 export const configComponentName = (type: string, role: 'source' | 'destination') =>
-  `${type.charAt(0)}${type.slice(1).toLowerCase()}${role === 'source' ? 'Source' : 'Destination'}Config`;
+  `${type
+    .split('_')
+    .map((w) => w.charAt(0) + w.slice(1).toLowerCase())
+    .join('')}${role === 'source' ? 'Source' : 'Destination'}Config`;
 
 /** Per-type configs, for the OpenAPI document: component name → the schema requests are checked against. */
 export function connectorConfigSchemas(): Record<string, z.ZodType> {

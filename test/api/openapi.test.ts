@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectorDefinitions } from '../../connectors/definitions';
 import '../../connectors';
 import { createApp } from '../../api/app';
+import { configComponentName } from '../../api/schemas';
 import { packageVersion } from '../../api/openapi-document';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 
@@ -86,10 +87,13 @@ describe('OpenAPI document', () => {
   it('builds the connector parts from the registered definitions', () => {
     const body = JSON.stringify(doc.paths['/api/migrations']!.post!.requestBody);
     const defs = connectorDefinitions();
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['SinglestoreSourceConfig', 'PostgresSourceConfig', 'PostgresDestinationConfig', 'HydrolixDestinationConfig']),
+    );
     for (const def of defs) {
       const roles = [def.source && 'Source', def.destination && 'Destination'].filter(Boolean) as string[];
       for (const role of roles) {
-        const name = `${def.type.charAt(0)}${def.type.slice(1).toLowerCase()}${role}Config`;
+        const name = configComponentName(def.type, role === 'Source' ? 'source' : 'destination');
         expect(doc.components.schemas[name], name).toBeDefined();
         expect(JSON.stringify(doc)).toContain(`#/components/schemas/${name}`);
       }
@@ -99,7 +103,7 @@ describe('OpenAPI document', () => {
     expect(sourceTypes).toEqual(defs.filter((d) => d.source).map((d) => d.type));
     // destination_config.columns is the shared column-mapping schema, for every destination.
     for (const def of defs.filter((d) => d.destination)) {
-      const name = `${def.type.charAt(0)}${def.type.slice(1).toLowerCase()}DestinationConfig`;
+      const name = configComponentName(def.type, 'destination');
       expect(doc.components.schemas[name]!.properties, name).toHaveProperty('columns');
     }
   });
