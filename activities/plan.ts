@@ -141,7 +141,13 @@ export function planActivities(connectors: ConnectorCache, redact: Redactor) {
     const chunks = await chunkPlan(src, spec, mapped.read, rows, input);
 
     const keys = new Set(schema.key);
-    const columns = plannedColumns(mapped, (c) => dst.typing?.typeOf(c.destination!, mapped.spec) ?? null, keys);
+    // Types as the table gets them (the preview's, e.g. Hydrolix's primary timestamp), else the destination's typing.
+    const typeOf = (c: Mapped['columns'][number]) => {
+      const t = dst.typing?.typeOf(c.destination!, mapped.spec) ?? null;
+      const exact = preview?.columnTypes?.[c.destination!.name];
+      return exact === undefined ? t : { type: exact, warnings: t?.warnings ?? [] };
+    };
+    const columns = plannedColumns(mapped, typeOf, keys);
     const warnings = [...mapped.warnings, ...(preview?.warnings ?? []), ...(path ? [path] : [])];
     return {
       source: { type: source.type, server: servers.sourceServer, table: source.spec.table ?? null, query: source.spec.query !== undefined, key: schema.key },

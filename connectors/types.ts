@@ -303,6 +303,8 @@ export interface TablePreview {
   /** Why an existing table cannot take the rows (empty = compatible). */
   mismatches: string[];
   warnings: string[];
+  /** Each column's type as the table gets it (destination name → type), where it differs from typing.typeOf (e.g. a primary timestamp). */
+  columnTypes?: Record<string, string>;
 }
 
 export interface DestinationConnector extends DataConnector {

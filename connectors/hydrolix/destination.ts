@@ -22,7 +22,7 @@ import { guardRows, readWindow, type TableWindow } from './guard';
 import { HttpClient, backoffMs } from './http';
 import { ingestLines, type IngestContext } from './ingest';
 import { countTableRows, keyOrderWarnings, queryLanded, queryTally, type QueryTarget, type Target } from './query';
-import { SYNTHETIC_PRIMARY, buildOutputColumns, diffColumns, hydrolixTyping, missingDefaultWarnings, type OutputColumn, type PrimaryChoice } from './type-map';
+import { SYNTHETIC_PRIMARY, buildOutputColumns, describeDatatype, diffColumns, hydrolixTyping, missingDefaultWarnings, type OutputColumn, type PrimaryChoice } from './type-map';
 import { validateSample, type TransformDoc } from './validate';
 import { PARTITION_SETTINGS, visibilityWaitMs } from './visibility';
 
@@ -228,8 +228,11 @@ export class HydrolixDestination implements DestinationConnector {
     const t = this.target(spec);
     const label = `${t.project}.${t.table}`;
     const name = this.transformName(spec);
-    const { columns, warnings } = buildOutputColumns(schema, spec.options);
+    const { columns, names, warnings } = buildOutputColumns(schema, spec.options);
     warnings.push(...keyOrderWarnings(schema));
+    const byName = new Map(columns.map((c) => [c.name, c.datatype]));
+    // By the schema's names (Hydrolix may have made a name safe), each spelled as hydrolixTyping does.
+    const columnTypes = Object.fromEntries(schema.columns.map((c, i) => [c.name, describeDatatype(byName.get(names[i])!)]));
     const mismatches: string[] = [];
     if (spec.options?.write_mode === 'replace') mismatches.push('write_mode "replace" is not supported for Hydrolix (append-only)');
     const org = await this.auth.orgId();
@@ -244,7 +247,7 @@ export class HydrolixDestination implements DestinationConnector {
       const diffs = diffColumns(columns, outputColumnsOf(transform));
       if (diffs.length) mismatches.push(`transform ${name} of ${label} does not match: ${diffs.join('; ')}`);
     }
-    return { target: label, exists: Boolean(table), statements, mismatches, warnings };
+    return { target: label, exists: Boolean(table), statements, mismatches, warnings, columnTypes };
   }
 
   /** The target as createTable left it (possibly in another process): looked up, never created. */

@@ -252,7 +252,11 @@ export const hydrolixTyping: DestinationTyping = {
   castType: hydrolixCastType,
   typeOf: (column) => {
     const m = mapType(column);
-    const d = m.datatype;
-    return { type: `${d.type}${d.format ? ` format "${d.format}"` : ''}${d.resolution ? ` resolution ${d.resolution}` : ''}`, warnings: m.warnings };
+    return { type: describeDatatype(m.datatype), warnings: m.warnings };
   },
 };
+
+/** A transform column's type as one line: `datetime64 format "…" resolution ms`, `datetime primary …`. */
+export function describeDatatype(d: Datatype): string {
+  return `${d.type}${d.primary ? ' primary' : ''}${d.format ? ` format "${d.format}"` : ''}${d.resolution ? ` resolution ${d.resolution}` : ''}`;
+}

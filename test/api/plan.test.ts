@@ -147,7 +147,11 @@ describe('POST /api/migrations/plan', () => {
     expect(res.body.destination.ddl.map((s: string) => s.split(' ').slice(0, 2).join(' '))).toEqual(['create project', 'create table', 'create transform']);
     expect(res.body.destination.ddl[2]).toContain('"name":"label"');
     expect(res.body.destination.ddl[2]).not.toContain('secret');
-    expect(res.body.columns.find((c: { source_name: string }) => c.source_name === 'created').destination_type).toContain('datetime64');
+    // The first NOT NULL datetime becomes the table's primary timestamp, as the transform has it.
+    expect(res.body.columns.find((c: { source_name: string }) => c.source_name === 'created').destination_type).toBe(
+      'datetime primary format "2006-01-02 15:04:05.999999" resolution s',
+    );
+    expect(res.body.columns.find((c: { source_name: string }) => c.source_name === 'name').destination_name).toBe('label');
     expect(res.body.copy_path).toBe('rows');
     expect(() => stack.emulator.state.rows(project, table)).toThrow();
   });
