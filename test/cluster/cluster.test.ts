@@ -161,9 +161,16 @@ describe('on the production Temporal server', () => {
     expect(listed.map((r) => r.execution.workflowId)).toEqual([migrationId]);
     expect(String(listed[0].status)).toMatch(/COMPLETED/);
 
-    const page = await api(app, 'GET', '/api/migrations?status=completed&source_type=SINGLESTORE&destination_type=POSTGRES');
-    expect(page.status).toBe(200);
-    expect(page.body.migrations.map((m: { id: string }) => m.id)).toContain(migrationId);
+    // Every list filter of the API is a query PostgreSQL visibility accepts, and finds the run or not.
+    const ids = async (query: string) => {
+      const page = await api(app, 'GET', `/api/migrations?${query}`);
+      expect(page.status, query).toBe(200);
+      return page.body.migrations.map((m: { id: string }) => m.id) as string[];
+    };
+    expect(await ids('status=completed&source_type=SINGLESTORE&destination_type=POSTGRES')).toEqual([migrationId]);
+    expect(await ids('name=cluster%20sales')).toEqual([migrationId]);
+    expect(await ids('')).toEqual([migrationId]);
+    for (const other of ['status=pending,running', 'status=failed', 'status=cancelled', 'source_type=POSTGRES', 'name=nothing']) expect(await ids(other), other).toEqual([]);
   });
 
   it('is found by the Web UI workflow filter', { timeout: 120_000 }, async () => {
