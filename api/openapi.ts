@@ -107,9 +107,5 @@ export function jsonBody(optional = false): MiddlewareHandler<ApiEnv> {
 /** Path parameter `{id}` of a migration or schedule. */
 export const idParam = (example: string, what: string) =>
   z.object({
-    id: z
-      .string()
-      .min(1)
-      .max(512)
-      .openapi({ param: { name: 'id', in: 'path' }, description: `The ${what} id`, example }),
+    id: z.string().openapi({ param: { name: 'id', in: 'path' }, description: `The ${what} id`, example }),
   });
