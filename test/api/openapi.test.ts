@@ -165,6 +165,23 @@ describe('OpenAPI document', () => {
   });
 });
 
+describe('with tokens configured', () => {
+  it('keeps /openapi.json and /docs open (public metadata) while /api needs a token', async () => {
+    const token = 'openapi-test-token-0123456789';
+    const app = createApp({
+      client: {} as never,
+      connection: {} as never,
+      taskQueue: 'openapi-test',
+      security: { tokens: [token], readTokens: [], corsOrigins: [], ratePerMin: 0, startsPerMin: 0 },
+    });
+    expect((await app.request('/openapi.json')).status).toBe(200);
+    expect((await app.request('/docs')).status).toBe(200);
+    const denied = await app.request('/api/migrations');
+    expect(denied.status).toBe(401);
+    expect(denied.headers.get('www-authenticate')).toContain('Bearer');
+  });
+});
+
 describe('the API process', () => {
   it('loads no database driver', () => {
     const script = `
