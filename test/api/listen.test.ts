@@ -32,6 +32,20 @@ function startApi(extra: NodeJS.ProcessEnv) {
   return { child, out };
 }
 
+/** What the process said, line by line: the `msg` of its JSON log lines (plain lines as they are), stdout and stderr. */
+function said(out: { stdout: string; stderr: string }): string[] {
+  return (out.stdout + out.stderr)
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((line) => {
+      try {
+        return String((JSON.parse(line) as { msg?: unknown }).msg ?? line);
+      } catch {
+        return line;
+      }
+    });
+}
+
 async function reachable(url: string, headers: Record<string, string> = {}): Promise<number | 'refused'> {
   try {
     return (await fetch(url, { headers })).status;
@@ -53,7 +67,9 @@ describe('the API process', () => {
     const port = await freePort();
     const { child, out } = startApi({ PORT: String(port) });
     await waitFor(async () => (out.stdout.includes('listening') ? true : undefined), 60_000, 'the start line');
-    expect(out.stdout.trim().split('\n')).toEqual([`API listening on http://127.0.0.1:${port} — NO authentication (no API_TOKENS): reachable from this machine only`]);
+    expect(said(out).filter((m) => m.startsWith('API listening'))).toEqual([
+      `API listening on http://127.0.0.1:${port} — NO authentication (no API_TOKENS): reachable from this machine only`,
+    ]);
     expect(await reachable(`http://127.0.0.1:${port}/api/migrations`)).toBe(200);
     if (external) expect(await reachable(`http://${external}:${port}/api/migrations`)).toBe('refused');
     // A page whose host name now resolves to 127.0.0.1 (DNS rebinding) sends its own name as Host.
@@ -70,9 +86,10 @@ describe('the API process', () => {
   it('refuses a network HOST without tokens, naming what to set, before connecting to Temporal', async () => {
     const { child, out } = startApi({ HOST: '0.0.0.0', PORT: String(await freePort()), TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(await waitForExit(child)).toBe(1);
-    expect(out.stderr).toContain('refusing to listen on 0.0.0.0 without authentication');
-    expect(out.stderr).toContain('API_TOKENS');
-    expect(out.stderr).toContain('API_ALLOW_UNAUTHENTICATED=true');
+    const text = said(out).join('\n');
+    expect(text).toContain('refusing to listen on 0.0.0.0 without authentication');
+    expect(text).toContain('API_TOKENS');
+    expect(text).toContain('API_ALLOW_UNAUTHENTICATED=true');
   });
 
   it.each([
@@ -83,7 +100,7 @@ describe('the API process', () => {
   ])('refuses bad settings %o', async (env, message) => {
     const { child, out } = startApi({ ...env, PORT: String(await freePort()), TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(await waitForExit(child)).toBe(1);
-    expect(out.stderr).toContain(message);
+    expect(said(out).join('\n')).toContain(message);
   });
 
   it('with tokens listens on every interface by default and answers only with a token', async () => {
