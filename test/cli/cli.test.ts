@@ -7,6 +7,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { securityFromEnv } from '../../api/middleware/config';
 import { seedSales } from '../../scripts/seed-sales';
 import { MARIADB_URL, uniqueName } from '../support/mariadb';
 import { waitForStatus } from '../support/migrations';
@@ -39,8 +41,8 @@ interface Finished {
 }
 
 /** Starts the binary; `done` resolves when it exits. stdout is a pipe, so output is the plain (non-terminal) kind. */
-function cli(args: string[]): { child: ChildProcess; done: Promise<Finished>; stdout: () => string } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, EPIC_SHELTER_URL: url }, stdio: ['ignore', 'pipe', 'pipe'] });
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<Finished>; stdout: () => string } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, EPIC_SHELTER_URL: url, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -224,4 +226,31 @@ it('on a terminal --watch draws a live bar with rows/s and ETA', { timeout: 120_
     expect(out).toMatch(/completed: 20,000 rows copied/);
     expect(out).not.toMatch(/^\s*\d+s\s+running\s+copying/m);
   });
+});
+
+it('sends EPIC_SHELTER_TOKEN as a bearer token; without it a protected API answers 401', { timeout: 60_000 }, async () => {
+  const token = 'cli-test-token-0123456789abcdef';
+  const readToken = 'cli-read-token-0123456789abcdef';
+  const app = createApp({
+    client: ctx.stack.temporal.client,
+    connection: ctx.stack.temporal.connection,
+    taskQueue: ctx.stack.taskQueue,
+    security: securityFromEnv({ API_TOKENS: token, API_READ_TOKENS: readToken }),
+  });
+  const port = await freePort();
+  const protectedServer = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+  try {
+    const env = { EPIC_SHELTER_URL: `http://127.0.0.1:${port}` };
+    const without = await cli(['list'], env).done;
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain('(set EPIC_SHELTER_TOKEN) (HTTP 401)');
+    const withToken = await cli(['list', '--json'], { ...env, EPIC_SHELTER_TOKEN: token }).done;
+    expect(withToken.code, withToken.stderr).toBe(0);
+    expect(Array.isArray(JSON.parse(withToken.stdout).migrations)).toBe(true);
+    const readOnly = await cli(['cancel', 'mig-00000000-0000-0000-0000-000000000000'], { ...env, EPIC_SHELTER_TOKEN: readToken }).done;
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stderr).toContain('HTTP 403');
+  } finally {
+    await new Promise((resolve) => protectedServer.close(resolve));
+  }
 });
