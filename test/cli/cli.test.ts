@@ -128,6 +128,14 @@ it('--json output parses: a started migration, JSON lines while watching, schedu
     expect(template).toMatchObject({ name: 'cli template', description: 'from the CLI test', migration: { name: 'cli template', destination_config: { write_mode: 'replace' } } });
     const got = await run('templates', 'get', template.id, '--json');
     expect(JSON.parse(got.stdout)).toEqual(template);
+    // Flags change fields of the stored migration; the rest stays.
+    const changed = await run('templates', 'update', template.id, '--description', '', '--parallelism', '3', '--json');
+    expect(changed.code, changed.stderr).toBe(0);
+    expect(JSON.parse(changed.stdout)).toMatchObject({
+      name: 'cli template',
+      description: null,
+      migration: { name: 'cli template', options: { parallelism: 3 }, destination_config: { table: dest, write_mode: 'replace' } },
+    });
     const ran = await run('templates', 'run', template.id, '--watch', '--interval', '0.3');
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout).toContain(`from template ${template.id}`);
