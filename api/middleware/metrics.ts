@@ -37,12 +37,13 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 /**
  * The route pattern that answered (`/api/migrations/:id`), never the raw path: ids would make a
- * series per migration. Middleware is registered for method ALL; a request no handler matched is
- * `unmatched`.
+ * series per migration. Read after the request is answered: `routeIndex` is then the handler that
+ * answered. Middleware (method ALL) that answered itself (401, 413, 429…) counts for the route the
+ * request was headed to; a request no route matched is `unmatched`.
  */
 export function routeLabel(c: Context): string {
   const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) {
+  for (let i = Math.max(0, c.req.routeIndex); i < routes.length; i++) {
     if (routes[i].method !== 'ALL') return routes[i].path;
   }
   return 'unmatched';

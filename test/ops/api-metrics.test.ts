@@ -8,6 +8,9 @@ import { spawnTs, stopProcess } from '../../scripts/lib/processes';
 import { freePort } from '../support/ports';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 import { StopWaiting, waitFor } from '../support/wait';
+import { createApp } from '../../api/app';
+import type { SecurityConfig } from '../../api/middleware/config';
+import { apiMetricsRegistry } from '../../api/middleware/metrics';
 import { metricValue, parsePrometheus } from './prometheus';
 
 let temporal: TestTemporal;
@@ -67,6 +70,17 @@ describe('API metrics and logs', () => {
     expect(metricValue(samples, 'epic_shelter_api_request_duration_seconds_bucket', { route: '/healthz', le: '+Inf' })).toBe(1);
     // Process metrics come along.
     expect(metricValue(samples, 'epic_shelter_api_process_resident_memory_bytes')).toBeGreaterThan(0);
+  });
+
+  it('labels an answer given by middleware (401) with the route the request was headed to', async () => {
+    const token = 'ops-metrics-token-0123456789';
+    const security: SecurityConfig = { tokens: [token], readTokens: [], corsOrigins: [], ratePerMin: 0, startsPerMin: 0 };
+    const app = createApp({ client: temporal.client, connection: temporal.connection, taskQueue: 'ops-api-metrics', security });
+    expect((await app.request('/api/migrations/mig-ops-401')).status).toBe(401);
+    expect((await app.request('/api/migrations/mig-ops-401', { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    const samples = parsePrometheus(await apiMetricsRegistry.metrics());
+    expect(metricValue(samples, 'epic_shelter_api_requests_total', { method: 'GET', route: '/api/migrations/:id', status: '401' })).toBe(1);
+    expect(metricValue(samples, 'epic_shelter_api_requests_total', { method: 'DELETE', route: 'unmatched', status: '404' })).toBe(1);
   });
 
   it('writes its log as JSON lines', () => {
