@@ -22,10 +22,12 @@ let env: BrowserStack;
 async function seed(table: string, rows: number) {
   const db = await mariadb();
   await db.query(
-    `CREATE TABLE \`${table}\` (id INT PRIMARY KEY, label VARCHAR(40) NOT NULL, amount DECIMAL(12,2) NOT NULL, created_at DATETIME NOT NULL)`,
+    `CREATE TABLE \`${table}\` (id INT PRIMARY KEY, label VARCHAR(40) NOT NULL, amount DECIMAL(12,2) NOT NULL, active TINYINT(1) NOT NULL,
+       attrs JSON, created_at DATETIME NOT NULL)`,
   );
   await db.query(
-    `INSERT INTO \`${table}\` SELECT seq, CONCAT('item-', seq), seq * 1.25, TIMESTAMP('2024-01-01') + INTERVAL seq MINUTE FROM seq_1_to_${rows}`,
+    `INSERT INTO \`${table}\` SELECT seq, CONCAT('item-', seq), seq * 1.25, seq % 2, JSON_OBJECT('n', seq), TIMESTAMP('2024-01-01') + INTERVAL seq MINUTE
+       FROM seq_1_to_${rows}`,
   );
   await db.end();
 }
@@ -50,6 +52,14 @@ afterAll(async () => {
   await withPostgres(pgTables, async () => undefined);
 });
 
+/** A README screenshot of a taller window, scrolled to `selector` just below the sticky header. */
+async function screenshotAt(page: Page, selector: string, file: string) {
+  await page.setViewportSize({ width: 1280, height: 1100 });
+  await page.evaluate(`document.querySelector(${JSON.stringify(selector)}).scrollIntoView({ block: 'start' }); window.scrollBy(0, -72);`);
+  await page.screenshot({ path: join(SCREENSHOTS, file) });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 /** Fills the new-migration form for `small` → PostgreSQL `dest`, up to the schema-mapping step. */
 async function fillNewMigration(page: Page, name: string, dest: string) {
   await page.goto('/');
@@ -63,8 +73,9 @@ async function fillNewMigration(page: Page, name: string, dest: string) {
   await sourceTable.selectOption(small);
   await page.getByLabel('Destination', { exact: true }).selectOption('POSTGRES');
   await page.getByLabel('Destination table', { exact: true }).fill(dest);
-  // The mapping step comes from the dry-run plan: each column with its destination type.
-  await page.getByRole('row').filter({ hasText: 'created_at' }).getByText(/timestamp/i).waitFor();
+  // The mapping step: each column with its destination type and lossy-conversion warnings.
+  await page.getByRole('row').filter({ hasText: 'created_at' }).getByRole('cell', { name: /^timestamp/ }).waitFor();
+  await page.getByRole('row').filter({ hasText: 'attrs' }).getByText(/becomes jsonb/).waitFor();
 }
 
 describe('dashboard', () => {
@@ -79,8 +90,7 @@ describe('dashboard', () => {
     // The plan follows the rename: its DDL creates the column under the new name.
     const plan = page.getByTestId('plan');
     await eventually(async () => ((await plan.textContent())?.includes('"title"') ? true : undefined), 30_000, 'the plan DDL to name "title"');
-    await page.getByLabel('New name for label').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SCREENSHOTS, 'new-migration.png'), fullPage: false });
+    await screenshotAt(page, '#mapping', 'new-migration.png');
 
     await page.getByRole('button', { name: 'Start migration' }).click();
     await page.waitForURL(/\/migrations\/mig-/);
@@ -103,7 +113,7 @@ describe('dashboard', () => {
 
     await withPostgres([], async (pg) => {
       const cols = await pg.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [dest]);
-      expect(cols.rows.map((r) => r.column_name)).toEqual(['id', 'title', 'amount', 'created_at']);
+      expect(cols.rows.map((r) => r.column_name)).toEqual(['id', 'title', 'amount', 'active', 'attrs', 'created_at']);
       const rows = await pg.query(`SELECT count(*)::int AS n, count(DISTINCT title)::int AS titles, min(title) AS first FROM "${dest}"`);
       expect(rows.rows[0]).toEqual({ n: SMALL_ROWS, titles: SMALL_ROWS, first: 'item-1' });
     });
@@ -113,7 +123,6 @@ describe('dashboard', () => {
     const row = page.getByRole('row').filter({ hasText: name });
     await row.getByText('completed').waitFor();
     expect(await row.textContent()).toContain('20,000 / 20,000');
-    await page.screenshot({ path: join(SCREENSHOTS, 'migrations.png'), fullPage: false });
   });
 
   it('cancels a running migration from its page and retries it to completion', async () => {
@@ -204,5 +213,36 @@ describe('dashboard', () => {
     const paused = (await api(env.stack.app, 'GET', `/api/schedules/${created.id}`)).body;
     expect(paused.paused).toBe(true);
     await api(env.stack.app, 'DELETE', `/api/schedules/${created.id}`);
+  });
+
+  it('lists every migration live, with status filters and name search', async () => {
+    // One more, slow enough to be seen running.
+    const dest = pgTable('ui_live');
+    const started = await api(env.stack.app, 'POST', '/api/migrations', {
+      name: 'ui live orders copy',
+      source_type: 'SINGLESTORE',
+      source_config: { table: slow },
+      destination_type: 'POSTGRES',
+      destination_config: { table: dest },
+      options: { batch_rows: 10, chunk_rows: 2_000, parallelism: 2 },
+    });
+    expect(started.status).toBe(201);
+    const page = await env.newPage();
+    await page.goto('/');
+    const live = page.getByRole('row').filter({ hasText: 'ui live orders copy' });
+    // Without a reload: the list polls, and the row's bar moves.
+    await eventually(async () => (Number(await live.getByRole('progressbar').getAttribute('aria-valuenow')) > 0 ? true : undefined), 120_000, 'the running row to show progress');
+    expect(await live.getByText('running').count()).toBe(1);
+    for (const name of ['ui copy', 'ui cancel', 'ui template run']) await page.getByRole('row').filter({ hasText: name }).first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'migrations.png'), fullPage: false });
+
+    await page.getByLabel('Search by name').fill('cancel');
+    await eventually(async () => ((await page.getByRole('row').count()) === 2 ? true : undefined), 15_000, 'the search to leave one row');
+    expect(await page.getByRole('row').nth(1).textContent()).toContain('ui cancel');
+    await page.getByLabel('Search by name').fill('');
+    await page.getByRole('group', { name: 'Status' }).getByRole('button', { name: 'failed' }).click();
+    await page.getByText('No migrations match these filters').waitFor();
+    expect(page.url()).toContain('status=failed');
+    await api(env.stack.app, 'POST', `/api/migrations/${started.body.id}/cancel`);
   });
 });

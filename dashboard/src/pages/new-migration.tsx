@@ -104,11 +104,13 @@ function MigrationForm({ template }: { template?: Template }) {
     }
   }, []);
   const ready = readyToPlan(form);
+  const askedKey = plan.key;
   React.useEffect(() => {
-    if (!ready) return;
+    // Already asked ("Preview plan" may have been quicker than the debounce).
+    if (!ready || askedKey === planKey) return;
     const t = setTimeout(() => void requestPlan(planKey), PLAN_DEBOUNCE_MS);
     return () => clearTimeout(t);
-  }, [ready, planKey, requestPlan]);
+  }, [ready, planKey, askedKey, requestPlan]);
   const planStale = plan.key !== planKey;
 
   const showErrors = (err: unknown) => {
@@ -247,7 +249,7 @@ function MigrationForm({ template }: { template?: Template }) {
           </CardContent>
         </Card>
 
-        <Card>
+        <Card id="mapping">
           <CardHeader>
             <CardTitle>Schema mapping</CardTitle>
             <CardDescription>
