@@ -193,6 +193,7 @@ describe('MariaDB → PostgreSQL', () => {
   it('incremental runs with a renamed cursor column pick up from their mark', { timeout: 180_000 }, async () => {
     const table = uniqueName('cm_incr');
     const dest = uniqueName('cm_pg_incr');
+    const badDest = uniqueName('cm_pg_incr_bad');
     const db = await mariadb();
     try {
       await db.query(`CREATE TABLE \`${table}\` (id INT PRIMARY KEY, updated_at DATETIME(6) NOT NULL, val VARCHAR(40) NOT NULL, note TEXT)`);
@@ -200,7 +201,7 @@ describe('MariaDB → PostgreSQL', () => {
         Array.from({ length: 500 }, (_, i) => [i + 1, `2024-01-01 00:00:${String(i % 60).padStart(2, '0')}.000000`, `v1-${i + 1}`, 'n']),
       ]);
       const columns: ColumnMapping = { updated_at: { name: 'changed_at' }, val: { name: 'value' }, note: { skip: true } };
-      await withPostgres([dest], async (pg) => {
+      await withPostgres([dest, badDest], async (pg) => {
         const first = await migrate({ table: dest, sourceTable: table, columns, incremental: { cursor: 'updated_at', mark: null } });
         if (!first.ok) throw new Error(first.error);
         expect(first.progress.rowsCopied).toBe(500);
@@ -228,8 +229,9 @@ describe('MariaDB → PostgreSQL', () => {
         expect(got.rows.filter((r: { value: string }) => r.value.startsWith('v1-')).length).toBe(501);
 
         // A mapping that skips the cursor column is refused before anything is written.
-        const bad = await migrate({ table: uniqueName('cm_pg_incr_bad'), sourceTable: table, columns: { updated_at: { skip: true } }, incremental: { cursor: 'updated_at', mark: null } });
+        const bad = await migrate({ table: badDest, sourceTable: table, columns: { updated_at: { skip: true } }, incremental: { cursor: 'updated_at', mark: null } });
         expect(!bad.ok && bad.error).toMatch(/destination_config\.columns\.updated_at: updated_at is the cursor column and cannot be skipped/);
+        expect((await pg.query('SELECT to_regclass($1) AS t', [`public.${badDest}`])).rows[0].t).toBeNull();
       });
     } finally {
       await db.query(`DROP TABLE IF EXISTS \`${table}\``);
