@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import type { Env } from '../connectors/env';
 import type { CopyChunkInput } from '../workflows/types';
+import { schemaActivities } from './catalog';
 import { advanceScheduleMarkActivity } from './schedule-mark';
 import { ConnectorCache } from './connector-cache';
 import { copyChunkActivity } from './copy-chunk';
@@ -40,6 +41,8 @@ export function createActivities(deps: ActivityDeps) {
     incrementalWindow: activity(setup.incrementalWindow),
     advanceScheduleMark: activity(advanceScheduleMarkActivity(client)),
     copyChunk: news.wrap(guarded(redact, copyChunkActivity(connectors)), (input: CopyChunkInput) => input.chunkIndex),
+    // The catalog and plan workflows' activities (GET /api/sources/..., POST /api/migrations/plan), already guarded.
+    ...schemaActivities(deps.env, connectors, redact),
   };
 }
 

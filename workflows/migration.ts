@@ -167,7 +167,6 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
         schema,
         column: input.options.cursorColumn!,
         after: mark,
-        inclusive: true,
         lookback: input.options.lookback,
       });
       state.window = window;
@@ -185,7 +184,8 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
     if (!state.target) {
       state.phase = 'creating_table';
       publish();
-      const created = await step(localSetup, 'createDestinationTable', { destination: input.destination, schema, source: input.source });
+      // The run's row set (an incremental run's carries its window: setup refuses a mapping that drops the cursor).
+      const created = await step(localSetup, 'createDestinationTable', { destination: input.destination, schema, source });
       state.target = created.target;
       state.destinationPreexisted = !created.created;
       state.warnings.push(...created.warnings);

@@ -234,8 +234,9 @@ export interface WindowInput {
   source: Endpoint<SourceSpec>;
   schema: TableSchema;
   column: string;
+  /** The last mark: the window reads it again, from `after - lookback` inclusive (see workflows/incremental.ts). */
   after: KeyValue | null;
-  /** Read the mark's value again, from `after - lookback` inclusive (see workflows/incremental.ts). */
+  /** Ignored: every window is inclusive (activities/plan.ts still passes it). */
   inclusive?: boolean;
   lookback?: Lookback;
 }
