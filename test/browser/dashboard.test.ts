@@ -52,6 +52,8 @@ afterAll(async () => {
   await withPostgres(pgTables, async () => undefined);
 });
 
+const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+
 /** A README screenshot of a taller window, scrolled to `selector` just below the sticky header. */
 async function screenshotAt(page: Page, selector: string, file: string) {
   await page.setViewportSize({ width: 1280, height: 1100 });
@@ -109,7 +111,6 @@ describe('dashboard', () => {
     );
     await page.getByTestId('verification').getByText('Verified').waitFor();
     expect(await page.getByTestId('verification').textContent()).toContain('20,000');
-    await page.screenshot({ path: join(SCREENSHOTS, 'migration.png'), fullPage: true });
 
     await withPostgres([], async (pg) => {
       const cols = await pg.query(`SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, [dest]);
@@ -119,7 +120,7 @@ describe('dashboard', () => {
     });
 
     // The list shows it, completed, with its rows.
-    await page.getByRole('link', { name: 'Migrations' }).first().click();
+    await nav(page, 'Migrations').click();
     const row = page.getByRole('row').filter({ hasText: name });
     await row.getByText('completed').waitFor();
     expect(await row.textContent()).toContain('20,000 / 20,000');
@@ -148,6 +149,10 @@ describe('dashboard', () => {
     expect(cancelled.progress).toBeLessThan(100);
 
     await page.getByRole('button', { name: 'Retry' }).click();
+    // Mid-copy, with some seconds of throughput drawn: the README's picture of a migration page.
+    await eventually(async () => (Number(await bar.getAttribute('aria-valuenow')) >= 50 ? true : undefined), 240_000, 'the retried run to pass 50 %');
+    await page.getByRole('list', { name: 'Chunks' }).locator('[data-state=done]').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'migration.png'), fullPage: true });
     await eventually(async () => (Number(await bar.getAttribute('aria-valuenow')) === 100 ? true : undefined), 240_000, 'the retried run to reach 100');
     await page.getByTestId('verification').getByText('Verified').waitFor();
     const done = (await api(env.stack.app, 'GET', `/api/migrations/${started.body.id}`)).body;
@@ -169,7 +174,7 @@ describe('dashboard', () => {
     await dialog.getByRole('button', { name: 'Save template' }).click();
     await page.getByText('Template saved').waitFor();
 
-    await page.getByRole('link', { name: 'Templates' }).click();
+    await nav(page, 'Templates').click();
     const row = page.getByRole('row').filter({ hasText: `ui template ${dest}` });
     await row.waitFor({ timeout: 30_000 });
     await row.getByRole('button', { name: `Run ui template ${dest}` }).click();
