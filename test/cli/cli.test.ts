@@ -96,6 +96,28 @@ it('migrate --watch follows a MariaDB → PostgreSQL migration to completion and
   });
 });
 
+it('plan prints the DDL, the column mapping and the chunk plan, writing nothing', { timeout: 120_000 }, async () => {
+  const dest = uniqueName('cli_plan');
+  await withPostgres([dest], async (pg) => {
+    const flags = migrationFlags('cli plan', dest, '--chunk-rows', '5000', '--rename', 'product=item', '--skip', 'notes');
+    const res = await run('plan', ...flags);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(new RegExp(`^Destination: +POSTGRES public\\.${dest} on PostgreSQL [\\d.]+.*: create$`, 'm'));
+    expect(res.stdout).toMatch(/^Chunks: +\d+ of up to 5,000 rows, 2 at once; copy path packed$/m);
+    expect(res.stdout).toMatch(/^ +1 {2}key in \(…, \d+\]$/m);
+    expect(res.stdout).toMatch(/^ {2}product +\S+ +item +/m);
+    expect(res.stdout).toMatch(/^ {2}notes +\S+ +\(skipped\)/m);
+    expect(res.stdout).toContain(`CREATE TABLE "public"."${dest}"`);
+    const json = await run('plan', ...flags, '--json');
+    const plan = JSON.parse(json.stdout);
+    expect(plan.columns.find((c: { source_name: string }) => c.source_name === 'product')).toMatchObject({ destination_name: 'item', skipped: false });
+    expect(plan.chunks).toMatchObject({ chunk_rows: 5_000, parallelism: 2 });
+    expect(plan.chunks.count).toBeGreaterThanOrEqual(4);
+    const { rows } = await pg.query('SELECT to_regclass($1) AS t', [`public.${dest}`]);
+    expect(rows[0].t).toBeNull();
+  });
+});
+
 it('a failing migration exits 1 with the error from its status', { timeout: 120_000 }, async () => {
   const dest = uniqueName('cli_foreign');
   await withPostgres([dest], async (pg) => {
