@@ -150,7 +150,7 @@ describe('dashboard', () => {
 
     await page.getByRole('button', { name: 'Retry' }).click();
     // Mid-copy, with some seconds of throughput drawn: the README's picture of a migration page.
-    await eventually(async () => (Number(await bar.getAttribute('aria-valuenow')) >= 50 ? true : undefined), 240_000, 'the retried run to pass 50 %');
+    await eventually(async () => (Number(await bar.getAttribute('aria-valuenow')) >= 70 ? true : undefined), 240_000, 'the retried run to pass 70 %');
     await page.getByRole('list', { name: 'Chunks' }).locator('[data-state=done]').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'migration.png'), fullPage: true });
     await eventually(async () => (Number(await bar.getAttribute('aria-valuenow')) === 100 ? true : undefined), 240_000, 'the retried run to reach 100');
