@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnMapping } from '../../connectors/column-mapping';
+import type { TableSchema } from '../../connectors/types';
 import { MIGRATION_WORKFLOW, type MigrationInput, type Progress } from '../../workflows/types';
 import { mariadb, uniqueName } from '../support/mariadb';
 import { withPostgres } from '../support/postgres';
@@ -16,6 +17,7 @@ import { startStack, type Stack } from '../support/stack';
 const src = uniqueName('cm_src');
 const project = 'cm_project';
 let stack: Stack;
+let worker: Awaited<ReturnType<Stack['startInProcessWorker']>>;
 
 // Every row: an id, a name to rename, a secret to skip, numbers and a timestamp to cast.
 const ROWS = 3_000;
@@ -38,7 +40,7 @@ beforeAll(async () => {
   await db.query(`INSERT INTO \`${src}\` VALUES ?`, [Array.from({ length: ROWS }, (_, i) => row(i + 1))]);
   await db.end();
   stack = await startStack({ project });
-  await stack.startInProcessWorker();
+  worker = await stack.startInProcessWorker();
 }, 120_000);
 
 afterAll(async () => {
@@ -93,6 +95,25 @@ async function migrate(r: Run): Promise<{ ok: true; progress: Progress } | { ok:
   }
 }
 
+/**
+ * Which read path the worker's cached source serves from now on, and the columns it is asked to
+ * select (the source builds its SELECT from the schema it is given).
+ */
+async function spyReads(): Promise<{ readText: number; readData: number; selected: Set<string> }> {
+  const src = await worker.connectors.source('SINGLESTORE');
+  const calls = { readText: 0, readData: 0, selected: new Set<string>() };
+  for (const m of ['readText', 'readData'] as const) {
+    const own = Object.prototype.hasOwnProperty.call(src, m) ? (src as unknown as Record<string, unknown>)[m] : undefined;
+    const orig = ((own ?? Object.getPrototypeOf(src)[m]) as (...a: unknown[]) => unknown).bind(src);
+    (src as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => {
+      calls[m]++;
+      for (const c of (a[1] as TableSchema).columns) calls.selected.add(c.name);
+      return orig(...a);
+    };
+  }
+  return calls;
+}
+
 async function pgColumns(pg: import('pg').Client, table: string) {
   const r = await pg.query(
     `SELECT column_name AS name, format_type(a.atttypid, a.atttypmod) AS type FROM information_schema.columns c
@@ -106,6 +127,7 @@ async function pgColumns(pg: import('pg').Client, table: string) {
 describe('MariaDB → PostgreSQL', () => {
   it('renames, skips and casts on the packed path (casts whose packed form carries over)', { timeout: 120_000 }, async () => {
     const dest = uniqueName('cm_pg_packed');
+    const reads = await spyReads();
     await withPostgres([dest], async (pg) => {
       const out = await migrate({
         table: dest,
@@ -116,6 +138,10 @@ describe('MariaDB → PostgreSQL', () => {
       expect(out.progress.verification?.ok).toBe(true);
       // No cast here needs the worker to convert a value: the rows stay on the packed path.
       expect(out.progress.warnings.filter((w) => /decoded in the worker/.test(w))).toEqual([]);
+      expect(reads.readText).toBeGreaterThan(0);
+      expect(reads.readData).toBe(0);
+      // The skipped column is not selected at the source at all.
+      expect([...reads.selected].sort()).toEqual(['created', 'flag', 'id', 'name', 'price', 'qty']);
       expect(await pgColumns(pg, dest)).toEqual([
         { name: 'id', type: 'integer' },
         { name: 'full_name', type: 'character varying(30)' },
@@ -137,11 +163,15 @@ describe('MariaDB → PostgreSQL', () => {
 
   it('converts casts the packed forms cannot carry in the worker, and says so', { timeout: 120_000 }, async () => {
     const dest = uniqueName('cm_pg_rows');
+    const reads = await spyReads();
     await withPostgres([dest], async (pg) => {
       const out = await migrate({ table: dest, columns: { secret: { skip: true }, created: { cast: 'date', name: 'created_on' }, qty: { cast: 'numeric(12,2)' } } });
       if (!out.ok) throw new Error(out.error);
       expect(out.progress.verification?.ok).toBe(true);
       expect(out.progress.warnings).toContain('rows decoded in the worker (slower path): cast created → date converted in the worker');
+      expect(reads.readData).toBeGreaterThan(0);
+      expect(reads.readText).toBe(0);
+      expect(reads.selected.has('secret')).toBe(false);
       expect(out.progress.warnings).toContainEqual(expect.stringMatching(/^column created \(datetime\) cast to date: the time of day is dropped$/));
       expect((await pgColumns(pg, dest)).map((c: { name: string; type: string }) => `${c.name} ${c.type}`)).toEqual([
         'id integer',
