@@ -2,7 +2,6 @@ import * as React from 'react';
 import { Layout } from '@/components/layout';
 import { LoadingRows } from '@/components/states';
 import { TokenDialog } from '@/components/token-dialog';
-import { TooltipProvider } from '@/components/ui/tooltip';
 import { match, useLocation } from '@/lib/router';
 import { MigrationsPage } from '@/pages/migrations';
 
@@ -34,13 +33,13 @@ function Route() {
 
 export function App() {
   return (
-    <TooltipProvider>
+    <>
       <Layout>
         <React.Suspense fallback={<LoadingRows rows={6} />}>
           <Route />
         </React.Suspense>
       </Layout>
       <TokenDialog />
-    </TooltipProvider>
+    </>
   );
 }

@@ -2810,6 +2810,53 @@ export interface components {
             /** @description Pass as page_token (with the same filters) for the next page; null on the last */
             next_page_token: string | null;
         };
+        /**
+         * @example {
+         *       "id": "sched-5e1f3a2b-7c4d-4e9f-8a6b-0c1d2e3f4a5b",
+         *       "name": "nightly sales",
+         *       "spec": {
+         *         "cron": "0 2 * * *",
+         *         "timezone": "Europe/Berlin"
+         *       },
+         *       "migration": {
+         *         "name": "nightly sales",
+         *         "source_type": "SINGLESTORE",
+         *         "source_config": {
+         *           "table": "sales_data"
+         *         },
+         *         "destination_type": "POSTGRES",
+         *         "destination_config": {
+         *           "table": "sales_history"
+         *         },
+         *         "options": {
+         *           "mode": "incremental",
+         *           "cursor_column": "updated_at"
+         *         }
+         *       },
+         *       "overlap": "skip",
+         *       "catchup_window": "10m",
+         *       "pause_on_failure": false,
+         *       "paused": false,
+         *       "note": null,
+         *       "next_run_times": [
+         *         "2026-02-01T01:00:00.000Z",
+         *         "2026-02-02T01:00:00.000Z"
+         *       ],
+         *       "recent_runs": [
+         *         {
+         *           "migration_id": "sched-5e1f…-2026-01-31T01:00:00Z",
+         *           "scheduled_at": "2026-01-31T01:00:00.000Z",
+         *           "started_at": "2026-01-31T01:00:00.120Z",
+         *           "status": "completed"
+         *         }
+         *       ],
+         *       "running_runs": [],
+         *       "actions_taken": 12,
+         *       "high_water_mark": "2026-01-31T00:59:58.000Z",
+         *       "created_at": "2026-01-20T09:00:00.000Z",
+         *       "updated_at": "2026-01-20T09:00:00.000Z"
+         *     }
+         */
         Schedule: {
             id: string;
             name: string;
