@@ -40,7 +40,8 @@ export function planText(p: MigrationPlanView): string {
       ),
     ),
   );
-  out.push('', p.destination.ddl.length > 0 ? 'DDL:' : 'DDL:          none (the table exists and fits)');
+  const fits = p.destination.status === 'exists, compatible';
+  out.push('', p.destination.ddl.length > 0 ? 'DDL:' : `DDL:          none${fits ? ' (the table exists and fits)' : ''}`);
   for (const statement of p.destination.ddl) out.push(indent(`${statement}${statement.startsWith('--') ? '' : ';'}`));
   if (p.warnings.length > 0) out.push('', 'Warnings:', ...p.warnings.map((w) => `  - ${w}`));
   return out.join('\n');
