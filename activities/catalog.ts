@@ -83,11 +83,12 @@ export function classifyFailure(err: unknown, object: string, redact: Redactor =
   const code = (e as { code?: string }).code ?? '';
   if (code === 'NOT_CONFIGURED') return { class: 'not_configured', message: `${object} is not configured on the worker` };
   const permanent = e instanceof PermanentError || e.name === 'PermanentError';
-  if (permanent && /does not exist|no such table|not found/i.test(e.message)) return { class: 'not_found', message: `${object}: table not found` };
+  // Our own checks of the request name their field first ("source_config.order_by names column …, which does not exist").
   if (permanent && code !== 'BAD_QUERY' && /^(source_config|destination_config|options|transform_query)\.\S+/.test(e.message)) {
     const field = /^([a-z_]+\.[a-z_]+)/.exec(e.message)?.[1];
     return { class: 'invalid', message: e.message, ...(field ? { field } : {}) };
   }
+  if (permanent && /does not exist|no such table|not found/i.test(e.message)) return { class: 'not_found', message: `${object}: table not found` };
   if (code === 'BAD_QUERY') return { class: 'invalid', message: `${object}: the source rejected the query`, field: 'source_config.query' };
   console.warn(`[catalog] ${object}: ${redact(e.message || e.name)}`);
   if (UNREACHABLE.test(`${code} ${e.message}`)) return { class: 'unreachable', message: `${object} cannot be reached or refused the worker's login` };

@@ -168,6 +168,11 @@ describe('POST /api/migrations/plan', () => {
       [{ price: { cast: 'money' } }, 'destination_config.columns.price', /unsupported cast "money"/],
       [{ name: { name: 'price' } }, 'destination_config.columns.price', /both be written to the destination column price/],
     ];
+    // A source check that names its field is passed on with it (a column of order_by that does not exist is no missing table).
+    const orderBy = await api(stack.app, 'POST', '/api/migrations/plan', { ...body({ table: uniqueName('cm_plan_pg') }), source_config: { table: src, order_by: 'nope' } });
+    expect(orderBy.status).toBe(422);
+    expect(orderBy.body.fields).toEqual([{ path: 'source_config.order_by', message: expect.stringMatching(/names column `nope`, which does not exist/) }]);
+
     for (const [columns, field, message] of cases) {
       const res = await api(stack.app, 'POST', '/api/migrations/plan', body({ table: uniqueName('cm_plan_pg'), columns }));
       expect(res.status).toBe(422);
