@@ -194,6 +194,33 @@ describe('POST /api/migrations/plan', () => {
     expect(skipped.body.fields).toEqual([{ path: 'destination_config.columns.created', message: expect.stringMatching(/created is the cursor column and cannot be skipped/) }]);
   });
 
+  it('plans from a PostgreSQL source, chunks from its statistics', { timeout: 60_000 }, async () => {
+    const from = uniqueName('cm_plan_pgsrc');
+    const to = uniqueName('cm_plan_pgdst');
+    await withPostgres([from, to], async (pg) => {
+      await pg.query(`CREATE TABLE "${from}" (id bigint PRIMARY KEY, payload jsonb, note text)`);
+      await pg.query(`INSERT INTO "${from}" SELECT g, '{"a":1}', 'x' FROM generate_series(1, 3000) g`);
+      await pg.query(`ANALYZE "${from}"`);
+      const res = await api(stack.app, 'POST', '/api/migrations/plan', {
+        name: 'pg to pg',
+        source_type: 'POSTGRES',
+        source_config: { table: from },
+        destination_type: 'POSTGRES',
+        destination_config: { table: to, columns: { note: { skip: true }, payload: { name: 'doc' } } },
+        options: { chunk_rows: 1_000 },
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ rows_from: 'statistics', rows_estimate: 3000, copy_path: 'rows' });
+      expect(res.body.chunks.ranges).toEqual([
+        { after: null, up_to: ['1000'] },
+        { after: ['1000'], up_to: ['2000'] },
+        { after: ['2000'], up_to: null },
+      ]);
+      expect(res.body.destination.ddl[0]).toBe(`CREATE TABLE "public"."${to}" (\n  "id" bigint NOT NULL,\n  "doc" jsonb\n)`);
+      expect((await pg.query('SELECT to_regclass($1) AS t', [`public.${to}`])).rows[0].t).toBeNull();
+    });
+  });
+
   it('names a missing source table without the database\'s own error text', { timeout: 60_000 }, async () => {
     const res = await api(stack.app, 'POST', '/api/migrations/plan', { ...body({ table: uniqueName('cm_plan_pg') }), source_config: { table: 'cm_no_such_table' } });
     expect(res.status).toBe(404);
