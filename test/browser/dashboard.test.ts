@@ -3,9 +3,13 @@
  * PostgreSQL, the API serving the built dashboard over HTTP), used as a person would: by labels,
  * roles and button names. It also takes the README's screenshots (docs/screenshots/).
  */
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app';
+import { securityFromEnv } from '../../api/middleware/config';
 import { mariadb, uniqueName } from '../support/mariadb';
 import { withPostgres } from '../support/postgres';
 import { api } from '../support/stack';
@@ -249,5 +253,36 @@ describe('dashboard', () => {
     await page.getByText('No migrations match these filters').waitFor();
     expect(page.url()).toContain('status=failed');
     await api(env.stack.app, 'POST', `/api/migrations/${started.body.id}/cancel`);
+  });
+
+  it('asks for the API token on a 401, keeps it for the session, and remembers dark mode', async () => {
+    const token = 'ui-test-token-0123456789';
+    // The same stack behind an API that requires a token, as api/main.ts runs it with API_TOKENS set.
+    const secured = createApp({ client: env.stack.temporal.client, connection: env.stack.temporal.connection, taskQueue: env.stack.taskQueue, security: securityFromEnv({ API_TOKENS: token }) });
+    const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const srv = serve({ fetch: secured.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv));
+    });
+    try {
+      const page = await env.newPage();
+      await page.goto(`http://localhost:${(server.address() as AddressInfo).port}/`);
+      const dialog = page.getByRole('dialog', { name: 'API token' });
+      await dialog.getByLabel('Token').fill('not-the-token-0123456789');
+      await dialog.getByRole('button', { name: 'Use token' }).click();
+      await dialog.getByText('The API refused the token.').waitFor();
+      await dialog.getByLabel('Token').fill(token);
+      await dialog.getByRole('button', { name: 'Use token' }).click();
+      await page.getByRole('row').filter({ hasText: 'ui copy' }).first().waitFor();
+      expect(await page.evaluate('sessionStorage.getItem("es-api-token")')).toBe(token);
+      expect(await page.evaluate('localStorage.getItem("es-api-token")')).toBeNull();
+
+      await page.getByRole('button', { name: 'Switch to dark mode' }).click();
+      await page.reload();
+      expect(await page.evaluate('document.documentElement.className')).toContain('dark');
+      // Same tab, same session: no second prompt.
+      await page.getByRole('row').filter({ hasText: 'ui copy' }).first().waitFor();
+      expect(await dialog.count()).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
