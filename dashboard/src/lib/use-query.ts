@@ -17,14 +17,13 @@ export function useQuery<T>(load: (signal: AbortSignal) => Promise<T>, deps: Rea
   const [state, setState] = React.useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: enabled });
   const [tick, setTick] = React.useState(0);
   const reload = React.useCallback(() => setTick((t) => t + 1), []);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // The latest loader, without restarting the polling loop on every render.
   const loadRef = React.useRef(load);
   loadRef.current = load;
 
   // New inputs: forget the old answer, so a page never shows another item's data.
   React.useEffect(() => {
     setState({ data: undefined, error: undefined, loading: enabled });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
 
   React.useEffect(() => {
@@ -53,7 +52,6 @@ export function useQuery<T>(load: (signal: AbortSignal) => Promise<T>, deps: Rea
       if (timer) clearTimeout(timer);
       off();
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick, pollMs, enabled]);
 
   return { ...state, reload };

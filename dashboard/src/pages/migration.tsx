@@ -19,12 +19,17 @@ import { Link } from '@/lib/router';
 import { useAction, useQuery } from '@/lib/use-query';
 
 const POLL_MS = 2000;
+/** A closed run changes only when someone retries it (here, the CLI or the Temporal Web UI). */
+const CLOSED_POLL_MS = 10_000;
 const MAX_SAMPLES = 300;
 
 export default function MigrationPage({ id }: { id: string }) {
-  // Polled even once closed: a retry from elsewhere (CLI, Temporal Web UI) starts a new run.
-  const query = useQuery(async (signal) => unwrap(await api.GET('/api/migrations/{id}', { params: { path: { id } }, signal })), [id], { pollMs: POLL_MS });
+  const [closed, setClosed] = React.useState(false);
+  const query = useQuery(async (signal) => unwrap(await api.GET('/api/migrations/{id}', { params: { path: { id } }, signal })), [id], {
+    pollMs: closed ? CLOSED_POLL_MS : POLL_MS,
+  });
   const m = query.data;
+  React.useEffect(() => setClosed(m !== undefined && m.status !== 'running' && m.status !== 'pending'), [m]);
   const history = useHistory(m);
 
   const cancel = useAction(async () => {
