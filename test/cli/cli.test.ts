@@ -81,14 +81,14 @@ it('migrate --watch follows a MariaDB → PostgreSQL migration to completion and
 
     const id = /Started (mig-\S+)/.exec(lines[0])![1];
     const status = await run('status', id, '--json');
-    expect(status.code).toBe(0);
+    expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ id, status: 'completed', rows_copied: ROWS, verification: { ok: true } });
     const text = await run('status', id);
     expect(text.stdout).toMatch(/^status:\s+completed$/m);
     expect(text.stdout).toMatch(/^verification:\s+ok \(source 20,000, destination 20,000\)$/m);
 
     const listed = await run('list', '--json', '--name', 'cli watched');
-    expect(listed.code).toBe(0);
+    expect(listed.code, listed.stderr).toBe(0);
     expect(JSON.parse(listed.stdout).migrations.map((m: { id: string }) => m.id)).toContain(id);
     const table = await run('list', '--status', 'completed');
     expect(table.stdout.split('\n')[0]).toMatch(/^ID\s+NAME\s+STATUS\s+PROGRESS\s+ROWS/);
@@ -124,7 +124,7 @@ it('a failing migration exits 1 with the error from its status', { timeout: 120_
     // A table Epic Shelter did not create: replace refuses it at creating_table, before writing.
     await pg.query(`CREATE TABLE "${dest}" (id bigint PRIMARY KEY)`);
     const res = await run('migrate', ...migrationFlags('cli refused copy', dest, '--write-mode', 'replace'), '--watch', '--interval', '0.3');
-    expect(res.code).toBe(1);
+    expect(res.code, res.stderr).toBe(1);
     expect(res.stderr).toMatch(/^failed: existing table public\.\w+ was not created by Epic Shelter/m);
     expect(res.stderr).toContain(dest);
     expect(res.stderr).toContain('overwrite_existing');
@@ -135,12 +135,12 @@ it('--json output parses: a started migration, JSON lines while watching, schedu
   const dest = uniqueName('cli_json');
   await withPostgres([dest], async () => {
     const started = await run('migrate', ...migrationFlags('cli json copy', dest), '--json');
-    expect(started.code).toBe(0);
+    expect(started.code, started.stderr).toBe(0);
     const view = JSON.parse(started.stdout);
     expect(view).toMatchObject({ name: 'cli json copy', status: 'pending', source_type: 'SINGLESTORE', destination_type: 'POSTGRES' });
 
     const watched = await run('status', view.id, '--watch', '--json', '--interval', '0.3');
-    expect(watched.code).toBe(0);
+    expect(watched.code, watched.stderr).toBe(0);
     const states = watched.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(states.at(-1)).toMatchObject({ id: view.id, status: 'completed', rows_copied: ROWS });
 
@@ -180,39 +180,42 @@ it('--json output parses: a started migration, JSON lines while watching, schedu
     const resumed = await run('schedules', 'unpause', schedule.id);
     expect(resumed.stdout).toMatch(new RegExp(`^${schedule.id} "cli nightly" is active; next run \\d{4}-`));
     expect(JSON.parse((await run('schedules', 'pause', schedule.id, '--note', 'held', '--json')).stdout)).toMatchObject({ paused: true, note: 'held' });
-    expect((await run('schedules', 'delete', schedule.id)).code).toBe(0);
-    expect((await run('schedules', 'get', schedule.id)).code).toBe(1);
-    expect((await run('templates', 'delete', template.id)).code).toBe(0);
+    const deletedSchedule = await run('schedules', 'delete', schedule.id);
+    expect(deletedSchedule.code, deletedSchedule.stderr).toBe(0);
+    const goneSchedule = await run('schedules', 'get', schedule.id);
+    expect(goneSchedule.code, goneSchedule.stdout).toBe(1);
+    const deletedTemplate = await run('templates', 'delete', template.id);
+    expect(deletedTemplate.code, deletedTemplate.stderr).toBe(0);
     const gone = await run('templates', 'get', template.id);
-    expect(gone.code).toBe(1);
+    expect(gone.code, gone.stderr).toBe(1);
     expect(gone.stderr).toContain('HTTP 404');
   });
 });
 
 it('usage errors exit 2: unknown command, missing fields, bad numbers, a request the API refuses', { timeout: 60_000 }, async () => {
   const unknown = await run('migrat');
-  expect(unknown.code).toBe(2);
+  expect(unknown.code, unknown.stderr).toBe(2);
   expect(unknown.stderr).toContain("unknown command 'migrat'");
 
   const missing = await run('migrate', '--name', 'x', '--source', 'SINGLESTORE');
-  expect(missing.code).toBe(2);
+  expect(missing.code, missing.stderr).toBe(2);
   expect(missing.stderr).toContain('missing destination_type (--destination)');
 
   const notANumber = await run('migrate', '--parallelism', 'many');
-  expect(notANumber.code).toBe(2);
+  expect(notANumber.code, notANumber.stderr).toBe(2);
   expect(notANumber.stderr).toContain("'--parallelism <n>' argument 'many' is invalid");
 
   const refused = await run('migrate', '--name', 'x', '--source', 'SINGLESTORE', '--source-table', 'a;drop', '--destination', 'POSTGRES', '--destination-table', 'cli_never');
-  expect(refused.code).toBe(2);
+  expect(refused.code, refused.stderr).toBe(2);
   expect(refused.stderr).toContain('(HTTP 400)');
   expect(refused.stderr).toMatch(/^ {2}source_config\.table: .*plain identifier/m);
 
   const noFile = await run('migrate', '/nonexistent/request.json');
-  expect(noFile.code).toBe(2);
+  expect(noFile.code, noFile.stderr).toBe(2);
   expect(noFile.stderr).toContain('cannot read /nonexistent/request.json: ENOENT');
 
   const notFound = await run('status', 'mig-00000000-0000-0000-0000-000000000000');
-  expect(notFound.code).toBe(1);
+  expect(notFound.code, notFound.stderr).toBe(1);
   expect(notFound.stderr).toContain('HTTP 404');
 });
 
@@ -229,7 +232,7 @@ it('Ctrl-C while watching exits 130, says the migration keeps running, and it co
     expect(id).not.toBe('');
     watching.child.kill('SIGINT');
     const res = await watching.done;
-    expect(res.code).toBe(130);
+    expect(res.code, res.stderr).toBe(130);
     expect(res.stderr).toContain(`migration ${id} keeps running`);
     expect(res.stderr).toContain(`epic-shelter status ${id} --watch`);
     const done = await waitForStatus(ctx.stack, id, ['completed']);
@@ -272,13 +275,13 @@ it('sends EPIC_SHELTER_TOKEN as a bearer token; without it a protected API answe
   try {
     const env = { EPIC_SHELTER_URL: `http://127.0.0.1:${port}` };
     const without = await cli(['list'], env).done;
-    expect(without.code).toBe(1);
+    expect(without.code, without.stderr).toBe(1);
     expect(without.stderr).toContain('(set EPIC_SHELTER_TOKEN) (HTTP 401)');
     const withToken = await cli(['list', '--json'], { ...env, EPIC_SHELTER_TOKEN: token }).done;
     expect(withToken.code, withToken.stderr).toBe(0);
     expect(Array.isArray(JSON.parse(withToken.stdout).migrations)).toBe(true);
     const readOnly = await cli(['cancel', 'mig-00000000-0000-0000-0000-000000000000'], { ...env, EPIC_SHELTER_TOKEN: readToken }).done;
-    expect(readOnly.code).toBe(1);
+    expect(readOnly.code, readOnly.stderr).toBe(1);
     expect(readOnly.stderr).toContain('HTTP 403');
   } finally {
     await new Promise((resolve) => protectedServer.close(resolve));
