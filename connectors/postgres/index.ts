@@ -4,6 +4,7 @@ import { postgresDefinition } from './definition';
 import type { Env } from '../env';
 import {
   PermanentError,
+  type Catalog,
   type ConnectionInfo,
   type CreateTableResult,
   type DestinationConnector,
@@ -19,6 +20,7 @@ import {
   type Row,
   type SourceConnector,
   type SourceSpec,
+  type TablePreview,
   type TableSchema,
   type Tally,
   type TextBatch,
@@ -30,15 +32,16 @@ import { unpackRows } from '../packed-forms';
 import { toCopyText } from '../packed-rows';
 import { adoptExistingTable, buildPendingKey, createDestinationTable, createdByUs } from './deferred-key';
 import { dropStaging, stagingTable, swapIn } from './replace';
-import { diffTable, wantedColumns } from './ddl';
+import { diffTable, previewTable, wantedColumns } from './ddl';
 import { openPool, readOnlyDb, sanitizeError } from './pool';
 import { DEFAULT_SOURCE_TIMEOUTS } from '../source-timeouts';
 import * as reader from './read';
+import { listCatalogTables } from './catalog';
 import { describeSource, findRelation, listTables, relationColumns, resolveSourceTable, uniqueIndexes, type Db } from './schema';
 import { mapErrors } from '../map-errors';
 import { singleIntegerKey } from '../plan';
 import { qualify, quoteIdent, windowedRef } from './sql';
-import type { DestinationTypeOptions } from './type-map';
+import { postgresTyping, type DestinationTypeOptions } from './type-map';
 import { landedRows, writeBatch, type CopyFormat, type WriteMode } from './write';
 
 /** Pool plumbing shared by source and destination: lazy pool, server identity, password-free errors. */
@@ -110,6 +113,10 @@ export class PostgresSource extends PostgresConnection implements SourceConnecto
   async getTables(): Promise<string[]> {
     return this.run((db) => listTables(db));
   }
+
+  readonly catalog: Catalog = {
+    listTables: (opts) => this.run((db) => listCatalogTables(db, opts)),
+  };
 
   async getSchema(spec: SourceSpec): Promise<TableSchema> {
     return this.run(async (db) => (await describeSource(db, spec)).schema);
@@ -196,6 +203,7 @@ function planFor(t: Target, schema: TableSchema, epochSeconds: number[] = []): B
 
 export class PostgresDestination extends PostgresConnection implements DestinationConnector {
   readonly type = 'POSTGRES';
+  readonly typing = postgresTyping(destinationOptions);
   private readonly targets = new Map<string, Target>();
   /** COPY BINARY output buffers free for reuse (one per concurrent write at most). */
   private readonly scratch: Buffer[] = [];
@@ -291,6 +299,13 @@ export class PostgresDestination extends PostgresConnection implements Destinati
       this.targets.delete(label);
       return { target: label, created, warnings };
     });
+  }
+
+  /** createTable's decisions, read-only (the dry-run plan). */
+  async previewTable(spec: DestinationSpec, schema: TableSchema): Promise<TablePreview> {
+    const { namespace, table } = this.names(spec);
+    const opts = destinationOptions(spec);
+    return this.run((db) => previewTable(db, namespace, table, schema, { ...opts, staging: stagingTable(spec) }));
   }
 
   /**
