@@ -268,7 +268,7 @@ export const migrationViewSchema = z
     id: z.string(),
     name: z.string(),
     status: z.enum(MIGRATION_STATUSES),
-    progress: z.number().describe('0..1'),
+    progress: z.number().describe('Percent of rows copied, 0–100'),
     rows_copied: z.number(),
     rows_total: z.number().nullable(),
     created_at: z.string(),
@@ -296,6 +296,17 @@ export const migrationViewSchema = z
     /** The schedule that started this run, or null for migrations started directly. */
     schedule_id: z.string().nullable(),
     verification: verificationSchema.nullable(),
+    chunks: z
+      .array(
+        z.object({
+          index: z.number().int(),
+          status: z.enum(['pending', 'copying', 'done']),
+          rows: z.number().int().describe('Rows copied: final once done, from the last heartbeat while copying'),
+        }),
+      )
+      .nullable()
+      .optional()
+      .describe('GET /api/migrations/{id} only: each chunk and its state; null before the plan exists and for plans of more than 100 chunks'),
   })
   .meta({
     id: 'Migration',
@@ -303,7 +314,7 @@ export const migrationViewSchema = z
       id: 'mig-2f7c9a0e-4b1d-4c8e-9f3a-6d5e4c3b2a10',
       name: 'Monthly Sales Migration',
       status: 'running',
-      progress: 0.42,
+      progress: 42,
       rows_copied: 420000,
       rows_total: 1000000,
       created_at: '2026-01-31T09:00:00.000Z',
