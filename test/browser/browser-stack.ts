@@ -8,9 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import { dashboardRoutes } from '../../api/dashboard';
 import { buildDashboard, DASHBOARD_DIST } from '../../dashboard/build';
 import { startStack, type Stack } from '../support/stack';
 
@@ -33,14 +31,9 @@ export async function startBrowserStack(project: string): Promise<BrowserStack> 
   if (!existsSync(join(DASHBOARD_DIST, 'index.html'))) throw new Error('the dashboard build wrote no index.html');
   const stack = await startStack({ project });
   await stack.startInProcessWorker();
-  // The API app as api/main.ts serves it; the dashboard routes again at the end in case app.ts
-  // does not mount them (they answer only what the API leaves unmatched).
-  const app = new Hono();
-  app.route('/', stack.app);
-  app.route('/', dashboardRoutes());
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  // The API app as api/main.ts serves it: the dashboard at /, the API under /api.
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const s = serve({ fetch: stack.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const baseUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
