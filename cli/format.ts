@@ -75,5 +75,5 @@ const cut = (s: string, width: number) => (s.length > width ? `${s.slice(0, widt
 export function table(headers: string[], rows: string[][], max = 48): string {
   const cells = [headers, ...rows].map((r) => r.map((c) => cut(c, max)));
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]?.length ?? 0)));
-  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
 }
