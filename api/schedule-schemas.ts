@@ -3,7 +3,7 @@
  * whose action starts `migrationWorkflow`. The nested `migration` is exactly the body of
  * `POST /api/migrations`, checked by the same functions; its errors carry a `migration.` prefix.
  */
-import type { CalendarSpec, DayOfWeek, LooseRange, Month, ScheduleSpec } from '@temporalio/client';
+import type { CalendarSpec, DayOfWeek, Month, ScheduleSpec } from '@temporalio/client';
 // zod from @hono/zod-openapi: the same zod, with .openapi() on every schema made here (routers call it).
 import { z } from '@hono/zod-openapi';
 import { createMigrationSchema, MIGRATION_STATUSES, type Validated, fieldErrors } from './schemas';
