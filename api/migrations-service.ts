@@ -131,7 +131,7 @@ export class MigrationsService {
     if (desc.type !== MIGRATION_WORKFLOW || desc.taskQueue !== this.taskQueue) throw new MigrationNotFound(id);
     const [runs, inputs] = await Promise.all([this.countRuns(id), this.statusInputs(desc, desc)]);
     // The chunk grid is for one migration's page, not for lists.
-    return { ...migrationView({ ...inputs, runs }), chunks: chunkGrid({ ...inputs, runs }) } as MigrationView;
+    return { ...migrationView({ ...inputs, runs }), chunks: chunkGrid({ ...inputs, runs }) };
   }
 
   /**

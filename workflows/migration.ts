@@ -311,7 +311,9 @@ export async function migrationWorkflow(input: MigrationInput): Promise<Progress
       });
     }
     // Append-only destinations may hold copies of a row: said in warnings, with how to read past them.
-    const duplicates = duplicatesWarning(state.verification, state.target ?? 'the destination', schema.key);
+    // The hint names the key as the destination calls it (a column mapping may rename key columns, never drop them).
+    const destinationKey = schema.key.map((k) => input.destination.spec.columns?.[k]?.name ?? k);
+    const duplicates = duplicatesWarning(state.verification, state.target ?? 'the destination', destinationKey);
     if (duplicates && !state.warnings.includes(duplicates)) state.warnings.push(duplicates);
     // A scheduled incremental run hands its high-water mark to the next run through the schedule.
     const scheduleId = (workflowInfo().memo as { schedule_id?: string } | undefined)?.schedule_id;
