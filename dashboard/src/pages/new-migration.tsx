@@ -13,7 +13,8 @@ import { Field } from '@/components/field';
 import { MappingTable, mappingRows } from '@/components/new-migration/mapping-table';
 import { PlanView } from '@/components/new-migration/plan-view';
 import { SaveTemplateDialog } from '@/components/new-migration/save-template-dialog';
-import { bodyFromForm, EMPTY_FORM, FIELD_INPUTS, type FormState, formFromBody, namespaceKey, readyToPlan } from '@/components/new-migration/form-state';
+import { destinationFields } from '@/components/new-migration/destination-fields';
+import { bodyFromForm, EMPTY_FORM, FIELD_INPUTS, type FormState, formFromBody, readyToPlan } from '@/components/new-migration/form-state';
 import { ErrorState, LoadingRows, PageHeader } from '@/components/states';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -62,6 +63,11 @@ function MigrationForm({ template }: { template?: Template }) {
   }, [sources, destinations, form.sourceType, form.destinationType, set]);
 
   const [tableSearch, setTableSearch] = React.useState('');
+  const nsKey = destinationFields(connectors.data?.find((c) => c.type === form.destinationType)).namespace?.key;
+  React.useEffect(() => {
+    if (nsKey && nsKey !== form.destinationNamespaceKey) set('destinationNamespaceKey', nsKey);
+  }, [nsKey, form.destinationNamespaceKey, set]);
+
   const tables = useQuery(
     async (signal) =>
       unwrap(
@@ -148,7 +154,9 @@ function MigrationForm({ template }: { template?: Template }) {
 
   const err = (id: string) => fieldErrors[id];
   const tableColumns = columns.data;
-  const casts = connectors.data?.find((c) => c.type === form.destinationType)?.casts ?? [];
+  const destination = connectors.data?.find((c) => c.type === form.destinationType);
+  const casts = destination?.casts ?? [];
+  const fields = destinationFields(destination);
   const rows = mappingRows(plan.data, form.sourceMode === 'table' ? tableColumns : undefined);
 
   return (
@@ -218,7 +226,10 @@ function MigrationForm({ template }: { template?: Template }) {
           </CardHeader>
           <CardContent className="grid grid-cols-2 gap-5">
             <Field id="destination" label="Destination" error={err('destination')}>
-              <NativeSelect value={form.destinationType} onChange={(e) => set('destinationType', e.target.value)}>
+              <NativeSelect
+                value={form.destinationType}
+                onChange={(e) => setForm((f) => ({ ...f, destinationType: e.target.value, destinationNamespace: '', timestampColumn: '', writeMode: '' }))}
+              >
                 {!form.destinationType && <NativeSelectOption value="">Choose a destination</NativeSelectOption>}
                 {destinations.map((c) => (
                   <NativeSelectOption key={c.type} value={c.type}>
@@ -230,22 +241,37 @@ function MigrationForm({ template }: { template?: Template }) {
             <Field id="destination-table" label="Destination table" hint="Created when missing." error={err('destination-table')}>
               <Input value={form.destinationTable} onChange={(e) => set('destinationTable', e.target.value)} placeholder={form.sourceTable || 'sales_history'} required />
             </Field>
-            <Field
-              id="destination-namespace"
-              label={namespaceKey(form.destinationType) === 'project' ? 'Project' : 'Schema'}
-              hint={namespaceKey(form.destinationType) === 'project' ? "Empty: the worker's HYDROLIX_PROJECT." : 'Empty: the default schema.'}
-              error={err('destination-namespace')}
-            >
-              <Input value={form.destinationNamespace} onChange={(e) => set('destinationNamespace', e.target.value)} />
-            </Field>
+            {fields.namespace && (
+              <Field id="destination-namespace" label={fields.namespace.key === 'project' ? 'Project' : 'Schema'} hint={fields.namespace.hint} error={err('destination-namespace')}>
+                <Input value={form.destinationNamespace} onChange={(e) => set('destinationNamespace', e.target.value)} />
+              </Field>
+            )}
             <Field id="write-mode" label="Write mode" error={err('write-mode')}>
               <NativeSelect value={form.writeMode} onChange={(e) => set('writeMode', e.target.value as FormState['writeMode'])}>
                 <NativeSelectOption value="">Default ({form.mode === 'incremental' ? 'upsert' : 'append'})</NativeSelectOption>
-                <NativeSelectOption value="append">append</NativeSelectOption>
-                <NativeSelectOption value="upsert">upsert</NativeSelectOption>
-                <NativeSelectOption value="replace">replace</NativeSelectOption>
+                {fields.writeModes.map((m) => (
+                  <NativeSelectOption key={m} value={m}>
+                    {m}
+                  </NativeSelectOption>
+                ))}
               </NativeSelect>
             </Field>
+            {fields.timestampColumn && (
+              <Field id="timestamp-column" label="Primary timestamp" hint={fields.timestampColumn.hint} error={err('timestamp-column')}>
+                {tableColumns && tableColumns.length > 0 ? (
+                  <NativeSelect value={form.timestampColumn} onChange={(e) => set('timestampColumn', e.target.value)}>
+                    <NativeSelectOption value="">Default</NativeSelectOption>
+                    {tableColumns.map((c) => (
+                      <NativeSelectOption key={c.name} value={c.name}>
+                        {c.name} ({c.source_type})
+                      </NativeSelectOption>
+                    ))}
+                  </NativeSelect>
+                ) : (
+                  <Input value={form.timestampColumn} onChange={(e) => set('timestampColumn', e.target.value)} placeholder="created_at" />
+                )}
+              </Field>
+            )}
           </CardContent>
         </Card>
 

@@ -11,8 +11,11 @@ export interface FormState {
   destinationType: string;
   destinationConnection: string;
   destinationTable: string;
-  /** PostgreSQL schema or Hydrolix project (the destination's namespace). */
+  /** PostgreSQL schema or Hydrolix project (the destination's namespace), and which of the two it is. */
   destinationNamespace: string;
+  destinationNamespaceKey: 'schema' | 'project';
+  /** Hydrolix: the table's primary timestamp column. */
+  timestampColumn: string;
   writeMode: '' | 'append' | 'upsert' | 'replace';
   columns: ColumnRules;
   transformQuery: string;
@@ -33,6 +36,8 @@ export const EMPTY_FORM: FormState = {
   destinationConnection: '',
   destinationTable: '',
   destinationNamespace: '',
+  destinationNamespaceKey: 'schema',
+  timestampColumn: '',
   writeMode: '',
   columns: {},
   transformQuery: '',
@@ -41,11 +46,6 @@ export const EMPTY_FORM: FormState = {
   lookback: '',
   parallelism: '2',
 };
-
-/** The destination_config key that names the destination's namespace. */
-export function namespaceKey(destinationType: string): 'project' | 'schema' {
-  return destinationType === 'HYDROLIX' ? 'project' : 'schema';
-}
 
 const opt = (s: string) => (s.trim() === '' ? undefined : s.trim());
 
@@ -82,7 +82,8 @@ export function bodyFromForm(f: FormState): CreateMigration {
     destination_config: {
       table: f.destinationTable.trim(),
       ...(f.destinationConnection.trim() ? { connection: f.destinationConnection.trim() } : {}),
-      ...(ns ? { [namespaceKey(f.destinationType)]: ns } : {}),
+      ...(ns ? { [f.destinationNamespaceKey]: ns } : {}),
+      ...(opt(f.timestampColumn) ? { timestamp_column: f.timestampColumn.trim() } : {}),
       ...(f.writeMode ? { write_mode: f.writeMode } : {}),
       ...(columns ? { columns } : {}),
     },
@@ -106,6 +107,8 @@ export function formFromBody(b: CreateMigration): FormState {
     destinationConnection: dc.connection ?? '',
     destinationTable: dc.table,
     destinationNamespace: ('project' in dc ? dc.project : undefined) ?? ('schema' in dc ? dc.schema : undefined) ?? '',
+    destinationNamespaceKey: 'project' in dc && dc.project !== undefined ? 'project' : 'schema',
+    timestampColumn: ('timestamp_column' in dc ? dc.timestamp_column : undefined) ?? '',
     writeMode: dc.write_mode ?? '',
     columns: dc.columns ?? {},
     transformQuery: b.transform_query ?? '',
@@ -135,6 +138,7 @@ export const FIELD_INPUTS: Record<string, string> = {
   'destination_config.project': 'destination-namespace',
   'destination_config.connection': 'destination-connection',
   'destination_config.write_mode': 'write-mode',
+  'destination_config.timestamp_column': 'timestamp-column',
   transform_query: 'transform-query',
   'options.parallelism': 'parallelism',
   'options.cursor_column': 'cursor-column',

@@ -77,7 +77,7 @@ export function MappingTable({
                   className="h-8 font-mono text-xs"
                 />
               </TableCell>
-              <TableCell className={cn('font-mono text-xs', stale && 'text-muted-foreground')}>{skipped ? '—' : (r.destinationType ?? '…')}</TableCell>
+              <TableCell className={cn('max-w-64 font-mono text-xs break-words whitespace-normal', stale && 'text-muted-foreground')}>{skipped ? '—' : (r.destinationType ?? '…')}</TableCell>
               <TableCell className="w-44">
                 <NativeSelect
                   aria-label={`Cast for ${r.source}`}
@@ -98,7 +98,7 @@ export function MappingTable({
               <TableCell className="text-center">
                 <Checkbox aria-label={`Skip ${r.source}`} checked={skipped} disabled={r.key} onCheckedChange={(v) => set(r.source, { skip: v === true || undefined })} />
               </TableCell>
-              <TableCell className="max-w-80 whitespace-normal">
+              <TableCell className="max-w-80 min-w-56 whitespace-normal">
                 {!skipped && r.warnings.length > 0 && (
                   <ul className="space-y-1">
                     {r.warnings.map((w, i) => (
