@@ -431,7 +431,7 @@ export interface paths {
                             name: string;
                             /** @enum {string} */
                             status: "pending" | "running" | "completed" | "failed" | "cancelled";
-                            /** @description 0..1 */
+                            /** @description Percent of rows copied, 0–100 */
                             progress: number;
                             rows_copied: number;
                             rows_total: number | null;
@@ -471,6 +471,14 @@ export interface paths {
                                 duplicates?: number;
                                 ok: boolean;
                             } | null;
+                            /** @description GET /api/migrations/{id} only: each chunk and its state; null before the plan exists and for plans of more than 100 chunks */
+                            chunks?: {
+                                index: number;
+                                /** @enum {string} */
+                                status: "pending" | "copying" | "done";
+                                /** @description Rows copied: final once done, from the last heartbeat while copying */
+                                rows: number;
+                            }[] | null;
                             /** @enum {boolean} */
                             cancel_requested: true;
                         };
@@ -2734,7 +2742,7 @@ export interface components {
          *       "id": "mig-2f7c9a0e-4b1d-4c8e-9f3a-6d5e4c3b2a10",
          *       "name": "Monthly Sales Migration",
          *       "status": "running",
-         *       "progress": 0.42,
+         *       "progress": 42,
          *       "rows_copied": 420000,
          *       "rows_total": 1000000,
          *       "created_at": "2026-01-31T09:00:00.000Z",
@@ -2763,7 +2771,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             status: "pending" | "running" | "completed" | "failed" | "cancelled";
-            /** @description 0..1 */
+            /** @description Percent of rows copied, 0–100 */
             progress: number;
             rows_copied: number;
             rows_total: number | null;
@@ -2803,6 +2811,14 @@ export interface components {
                 duplicates?: number;
                 ok: boolean;
             } | null;
+            /** @description GET /api/migrations/{id} only: each chunk and its state; null before the plan exists and for plans of more than 100 chunks */
+            chunks?: {
+                index: number;
+                /** @enum {string} */
+                status: "pending" | "copying" | "done";
+                /** @description Rows copied: final once done, from the last heartbeat while copying */
+                rows: number;
+            }[] | null;
         };
         MigrationList: {
             /** @description Newest first; one entry per migration (its latest run) */

@@ -10,12 +10,11 @@ export interface ChunkCell {
 }
 
 /**
- * The API's per-chunk list when it sends one; otherwise cells from the counts alone (done chunks
- * first, then the ones the run copies at once), with rows estimated from the total.
+ * The API's per-chunk list when it sends one (plans of up to 100 chunks); otherwise cells from the
+ * counts alone (done chunks first, then the ones the run copies at once), rows estimated from the total.
  */
 export function chunkCells(m: Migration, parallelism: number): ChunkCell[] {
-  const detailed = (m as { chunks?: { index: number; status: ChunkCell['status']; rows: number }[] | null }).chunks;
-  if (detailed) return detailed.map((c) => ({ index: c.index, status: c.status, rows: c.rows }));
+  if (m.chunks) return m.chunks.map((c) => ({ index: c.index, status: c.status, rows: c.rows }));
   const total = m.chunks_total ?? 0;
   const each = m.rows_total !== null && total > 0 ? Math.round(m.rows_total / total) : null;
   const copying = m.status === 'running' && m.phase === 'copying' ? Math.min(parallelism, total - m.chunks_done) : 0;
