@@ -76,7 +76,8 @@ export class TemplatesService {
       spec: {},
       action: await this.action(id, definition),
       state: { paused: true, note: noteOf(definition) },
-      memo: { epic_shelter_kind: TEMPLATE_KIND, name: req.name, description: definition.description },
+      // Only the marker: a schedule's memo cannot change, so the name and description live in the note and the action.
+      memo: { epic_shelter_kind: TEMPLATE_KIND },
     });
     return { id, ...definition };
   }
