@@ -69,6 +69,8 @@ export async function buildDashboard(opts: { force?: boolean; check?: boolean } 
     if (opts.check !== false) node([join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'dashboard']);
     node([join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], {
       ...process.env,
+      // Always the production build of React, also when called from a test runner (NODE_ENV=test).
+      NODE_ENV: 'production',
       VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true',
     });
   }
