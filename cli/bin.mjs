@@ -36,6 +36,11 @@ function load() {
   return require('./main.ts');
 }
 
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const status = await load().main(process.argv.slice(2));
 // Keep-alive sockets must not hold the process: the status is final.
 process.exit(status);
