@@ -100,7 +100,10 @@ describe('dashboard', () => {
 
     await page.getByRole('button', { name: 'Start migration' }).click();
     await page.waitForURL(/\/migrations\/mig-/);
-    await expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(name);
+    const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    // The run in the Temporal Web UI (TEMPORAL_UI_URL, default the dev server's).
+    expect(await page.getByRole('link', { name: 'Open in Temporal' }).getAttribute('href')).toBe(`http://localhost:8233/namespaces/default/workflows/${id}`);
 
     const bar = page.getByRole('progressbar', { name: 'Migration progress' });
     const seen = new Set<number>();
