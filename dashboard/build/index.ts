@@ -31,10 +31,6 @@ const node = (args: string[], env: NodeJS.ProcessEnv = process.env) => execFileS
 export async function writeApiTypes(): Promise<void> {
   const { openApiDocument } = await import('./openapi-document');
   const doc = await openApiDocument();
-  if (doc === undefined) {
-    console.warn('dashboard: the API serves no /openapi.json; the client keeps the types in dashboard/src/api/schema.d.ts');
-    return;
-  }
   const dir = mkdtempSync(join(tmpdir(), 'es-openapi-'));
   try {
     const json = join(dir, 'openapi.json');

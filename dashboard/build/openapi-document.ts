@@ -12,11 +12,9 @@ const inert: unknown = new Proxy(function inert() {}, {
   apply: () => inert,
 });
 
-/** The document, or undefined when this API has none. */
 export async function openApiDocument(): Promise<unknown> {
   const app = createApp({ client: inert as Client, connection: inert as Connection, taskQueue: 'openapi' });
   const res = await app.request('/openapi.json');
-  if (res.status === 404) return undefined;
   if (!res.ok) throw new Error(`GET /openapi.json answered ${res.status}: the API does not serve its OpenAPI document`);
   return res.json();
 }
