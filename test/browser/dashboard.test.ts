@@ -17,7 +17,7 @@ import { type BrowserStack, eventually, SCREENSHOTS, startBrowserStack } from '.
 
 const SMALL_ROWS = 20_000;
 /** Copied in pages of 10 rows, so a run lasts long enough to be cancelled from its page. */
-const SLOW_ROWS = 40_000;
+const SLOW_ROWS = 60_000;
 const small = uniqueName('ui_src');
 const slow = uniqueName('ui_slow');
 const pgTables: string[] = [];
@@ -141,7 +141,7 @@ describe('dashboard', () => {
       source_config: { table: slow },
       destination_type: 'POSTGRES',
       destination_config: { table: dest },
-      options: { batch_rows: 10, chunk_rows: 500, parallelism: 1 },
+      options: { batch_rows: 10, chunk_rows: 750, parallelism: 1 },
     });
     expect(started.status).toBe(201);
     const page = await env.newPage();
