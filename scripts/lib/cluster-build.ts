@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir } from './temporal-cli';
+import { goBinary } from './go';
 
 export const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
 export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
@@ -54,18 +55,6 @@ export function cachedClusterBinaries(): ClusterBinaries | undefined {
   return [p.server, p.sqlTool, p.uiServer].every((f) => existsSync(f)) ? p : undefined;
 }
 
-function goBinary(): string {
-  for (const candidate of [process.env.GO, '/usr/local/go/bin/go', 'go']) {
-    if (!candidate) continue;
-    try {
-      execFileSync(candidate, ['version'], { stdio: 'ignore' });
-      return candidate;
-    } catch {
-      /* try the next one */
-    }
-  }
-  throw new Error(`Go is needed to build the Temporal server (${TEMPORAL_SERVER_MODULE}@${TEMPORAL_SERVER_VERSION}); set GO`);
-}
 
 /** Builds at nice 10: the machine's other work (tests, other builds) keeps its share of the cores. */
 function go(goBin: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
@@ -122,7 +111,7 @@ function buildUiServer(goBin: string, log: Log): void {
 export function ensureClusterBinaries(log: Log = stderrLog): ClusterBinaries {
   const p = paths();
   if (cachedClusterBinaries()) return p;
-  const goBin = goBinary();
+  const goBin = goBinary(`the Temporal server (${TEMPORAL_SERVER_MODULE}@${TEMPORAL_SERVER_VERSION})`);
   if (![p.server, p.sqlTool].every((f) => existsSync(f))) buildServer(goBin, log);
   if (!existsSync(p.uiServer)) buildUiServer(goBin, log);
   return p;

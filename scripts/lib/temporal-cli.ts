@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { goBinary } from './go';
 
 /** v1.5.1 is the newest tag without a `replace` directive (later ones cannot be go-installed). */
 const VERSIONS = ['v1.5.1', 'v1.5.0', 'v1.4.1'];
@@ -23,18 +24,6 @@ function cachedBinary(): string | undefined {
   return undefined;
 }
 
-function goBinary(): string {
-  for (const candidate of [process.env.GO, '/usr/local/go/bin/go', 'go']) {
-    if (!candidate) continue;
-    try {
-      execFileSync(candidate, ['version'], { stdio: 'ignore' });
-      return candidate;
-    } catch {
-      /* try the next one */
-    }
-  }
-  throw new Error('Go is needed to build the Temporal CLI (go install github.com/temporalio/cli/cmd/temporal@v1.5.1); set GO or TEMPORAL_CLI_PATH');
-}
 
 /** Returns the path of a usable `temporal` binary, building it once if necessary. Idempotent. */
 export function ensureTemporalCli(log: (msg: string) => void = (m) => process.stderr.write(`${m}\n`)): string {
@@ -45,7 +34,7 @@ export function ensureTemporalCli(log: (msg: string) => void = (m) => process.st
   }
   const cached = cachedBinary();
   if (cached) return cached;
-  const go = goBinary();
+  const go = goBinary('the Temporal CLI (go install github.com/temporalio/cli/cmd/temporal@v1.5.1), or set TEMPORAL_CLI_PATH');
   const failures: string[] = [];
   for (const version of VERSIONS) {
     const dir = join(cacheDir(), `temporal-${version}`);
