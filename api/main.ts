@@ -5,9 +5,7 @@
  */
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import '../connectors';
-import { portSetting } from '../worker/metrics';
-import { temporalSettings } from '../worker/config';
+import { portSetting, temporalSettings } from '../worker/config';
 import { createApp } from './app';
 import { apiLogger } from './logging';
 import { authenticated, bindHost, isLoopback, securityFromEnv } from './middleware/config';

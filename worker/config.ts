@@ -62,3 +62,12 @@ export function maxConcurrentCopies(env: NodeJS.ProcessEnv = process.env): numbe
   }
   return n;
 }
+
+/** A port from the environment: a whole number 0..65535, `0` turning the endpoint off. */
+export function portSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0 turns it off), got "${raw}"`);
+  return n;
+}

@@ -7,11 +7,11 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Runtime, type MetricsExporterConfig } from '@temporalio/worker';
 import { bundleInChildProcess } from './bundle';
-import { temporalSettings } from './config';
+import { portSetting, temporalSettings } from './config';
 import { createWorker } from './create-worker';
 import { startHealthServer, WORKER_HEALTH_PORT_DEFAULT } from './health';
 import { coreLogLevel, createLogger, logSettings, routeConsole, TemporalLogAdapter, type Logger } from './logging';
-import { portSetting, prometheusExporter, workerHttpHost, workerMetricsPort } from './metrics';
+import { prometheusExporter, workerHttpHost, workerMetricsPort } from './metrics';
 
 /**
  * Installs the Temporal runtime: its logger (and the core's own logs) through ours, and the

@@ -14,6 +14,7 @@ import type { Context as ActivityContext } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure, type MetricCounter, type MetricHistogram } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptors, MetricsExporterConfig } from '@temporalio/worker';
 import { ConnectorCache } from '../activities/connector-cache';
+import { portSetting } from './config';
 import type { DestinationConnector, Row, TextBatch } from '../connectors/types';
 
 export const METRIC = {
@@ -37,13 +38,6 @@ export function workerMetricsPort(env: NodeJS.ProcessEnv): number {
   return portSetting(env, 'WORKER_METRICS_PORT', WORKER_METRICS_PORT_DEFAULT);
 }
 
-export function portSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number (0 turns it off), got "${raw}"`);
-  return n;
-}
 
 /** Runtime.install's metrics option: the Prometheus exporter on host:port. */
 export function prometheusExporter(host: string, port: number): MetricsExporterConfig {
