@@ -13,6 +13,7 @@ import { dropDatabases } from '../../scripts/lib/cluster-schema';
 import { MARIADB_URL } from './mariadb';
 import { freePort } from './ports';
 import { TEST_PG_URL } from './postgres';
+import { EMULATOR_USER } from './stack';
 
 export const TEST_CLUSTER_PG: PostgresTarget = { host: '127.0.0.1', port: 5432, user: 'postgres', password: '' };
 
@@ -80,9 +81,10 @@ export async function startTestCluster(opts: { databases: ClusterDatabases; fres
 
 /**
  * Environment for a worker process of the cluster tests: the test's databases, no fixed metrics or
- * health port (several workers on one machine), and no Temporal connection settings but `temporal`'s.
+ * health port (several workers on one machine), no Temporal connection settings but `temporal`'s,
+ * and `extra` (destination settings such as hydrolixEnvFor's).
  */
-export function workerEnvFor(temporal: Record<string, string>): NodeJS.ProcessEnv {
+export function workerEnvFor(temporal: Record<string, string>, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
   return {
     ...env,
@@ -90,6 +92,22 @@ export function workerEnvFor(temporal: Record<string, string>): NodeJS.ProcessEn
     POSTGRES_URL: TEST_PG_URL,
     WORKER_METRICS_PORT: '0',
     WORKER_HEALTH_PORT: '0',
+    ...extra,
     ...temporal,
+  };
+}
+
+/**
+ * Worker settings for the Hydrolix emulator at `url`: its user, new tables in `project`, and no
+ * visibility wait (rows the emulator has answered for are queryable at once).
+ */
+export function hydrolixEnvFor(url: string, project: string): Record<string, string> {
+  return {
+    HYDROLIX_URL: url,
+    HYDROLIX_USERNAME: EMULATOR_USER.username,
+    HYDROLIX_PASSWORD: EMULATOR_USER.password,
+    HYDROLIX_PROJECT: project,
+    HYDROLIX_VISIBILITY_WAIT_MS: '0',
+    HYDROLIX_RETRY_BASE_MS: '100',
   };
 }
