@@ -18,7 +18,7 @@ import { pendingProgress, SEARCH_ATTRIBUTES } from '../workflows/published';
 import { chunkOfActivity, runDetails, runSummary } from '../workflows/metadata';
 import { chunkGrid, type InFlight, type MigrationMemo, migrationView, type StatusInputs } from './migration-view';
 import { type ListFilter, listQuery, literal, needsSearchAttributes, ownRuns, runsQuery } from './migration-query';
-import { LIST_PAGE_SIZE, type MigrationView } from './schemas';
+import { LIST_PAGE_SIZE, searchableName, type MigrationView } from './schemas';
 import { decodePageToken, encodePageToken } from './page-token';
 import { ensureSearchAttributes } from './search-attributes';
 
@@ -353,7 +353,7 @@ export class MigrationsService {
 /** What a run starts with: its filters' values, and `pending` until its first step. */
 export function migrationSearchAttributes(input: MigrationInput, scheduleId?: string): SearchAttributePair[] {
   const pairs: SearchAttributePair[] = [
-    { key: SEARCH_ATTRIBUTES.name, value: input.name },
+    { key: SEARCH_ATTRIBUTES.name, value: searchableName(input.name) },
     { key: SEARCH_ATTRIBUTES.status, value: 'pending' },
     { key: SEARCH_ATTRIBUTES.sourceType, value: input.source.type },
     { key: SEARCH_ATTRIBUTES.destinationType, value: input.destination.type },

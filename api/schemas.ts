@@ -386,7 +386,16 @@ export const listMigrationsQuerySchema = z
 
 export type ListMigrationsQuery = z.infer<typeof listMigrationsQuerySchema>;
 
-/** The words a name search matches (letters and digits; the rest separates words). */
+/**
+ * The words a name search matches (letters and digits; the rest separates words), lower-cased:
+ * PostgreSQL visibility matches Text attributes case-sensitively, so the attribute holds these
+ * words and a search asks for them (see searchableName).
+ */
 export function nameWords(s: string): string[] {
-  return s.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+  return s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
+}
+
+/** What the MigrationName search attribute holds: the name's words, lower-cased (the name itself is in the memo and summary). */
+export function searchableName(name: string): string {
+  return nameWords(name).join(' ');
 }

@@ -223,9 +223,10 @@ describe('on the production Temporal server', () => {
       return page.body.migrations.map((m: { id: string }) => m.id) as string[];
     };
     expect(await ids('status=completed&source_type=SINGLESTORE&destination_type=HYDROLIX')).toEqual([migrationId]);
-    // Whole words as the name spells them: PostgreSQL visibility matches Text attributes case-sensitively.
+    // Whole words in any case, though PostgreSQL visibility matches Text attributes case-sensitively.
+    expect(await ids('name=sales')).toEqual([migrationId]);
     expect(await ids('name=Sales')).toEqual([migrationId]);
-    expect(await ids('name=Monthly%20Sales')).toEqual([migrationId]);
+    expect(await ids('name=MONTHLY%20sales')).toEqual([migrationId]);
     expect(await ids('')).toEqual([migrationId]);
     for (const other of ['status=pending,running', 'status=failed', 'status=cancelled', 'source_type=POSTGRES', 'destination_type=POSTGRES', 'name=nothing']) {
       expect(await ids(other), other).toEqual([]);
