@@ -63,7 +63,8 @@ export function readHydrolixSettings(env: Env, connection?: string): HydrolixSet
     username: token ? undefined : username,
     password: token ? undefined : password,
     project: read('PROJECT') ?? 'epic_shelter',
-    maxRequestBytes: intSetting(env, 'MAX_REQUEST_BYTES', connection, 8 * 1024 * 1024, 1024),
+    // 4 MiB: each request is built as JSON text before gzip; on wide rows an 8 MiB body took the worker past 256 MiB RSS.
+    maxRequestBytes: intSetting(env, 'MAX_REQUEST_BYTES', connection, 4 * 1024 * 1024, 1024),
     visibilityWaitMs: intSetting(env, 'VISIBILITY_WAIT_MS', connection, undefined, 0),
     validateRows: intSetting(env, 'VALIDATE_ROWS', connection, 100, 0),
     maxRetries: intSetting(env, 'MAX_RETRIES', connection, 8, 0),

@@ -172,7 +172,7 @@ describe('auth', () => {
 describe('config', () => {
   it('reads env with defaults and names missing vars', () => {
     const s = readHydrolixSettings({ HYDROLIX_URL: 'https://h.example/', HYDROLIX_TOKEN: 't' });
-    expect(s).toMatchObject({ url: 'https://h.example', project: 'epic_shelter', maxRequestBytes: 8388608, validateRows: 100, maxRetries: 8, retryBaseMs: 1000 });
+    expect(s).toMatchObject({ url: 'https://h.example', project: 'epic_shelter', maxRequestBytes: 4194304, validateRows: 100, maxRetries: 8, retryBaseMs: 1000 });
     expect(s.visibilityWaitMs).toBeUndefined(); // derived from the table's settings
     expect(readHydrolixSettings({ HYDROLIX_URL: 'http://x', HYDROLIX_TOKEN: 't', HYDROLIX_VISIBILITY_WAIT_MS: '0' }).visibilityWaitMs).toBe(0);
     expect(() => readHydrolixSettings({})).toThrow(/HYDROLIX_URL/);
